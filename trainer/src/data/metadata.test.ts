@@ -1,0 +1,226 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isGraphrecError } from '../../../artifacts/src/errors.ts';
+import { Diagnostics } from './diagnostics.ts';
+import { normalizeMetadata, parseMetadataLine, parsePrice, readMetadata } from './metadata.ts';
+import type { ProductRecord } from './records.ts';
+
+const DATASETS = fileURLToPath(new URL('../../../../shared/datasets/', import.meta.url));
+const GIFT_CARDS = join(DATASETS, 'amazon-gift-cards-2018');
+
+const dir = mkdtempSync(join(tmpdir(), 'graphrec-metadata-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function fixture(name: string, lines: string[], gzip = false): string {
+  const path = join(dir, name);
+  const text = lines.join('\n') + '\n';
+  writeFileSync(path, gzip ? gzipSync(text) : text);
+  return path;
+}
+
+async function collect(path: string, diagnostics: Diagnostics, format?: 'auto' | '2014' | '2018') {
+  const out: ProductRecord[] = [];
+  for await (const record of readMetadata(path, diagnostics, { format })) out.push(record);
+  return out;
+}
+
+const LINES_2014 = [
+  "{'asin': '0000031852', 'title': 'Girls Ballet Tutu Zebra Hot Pink', 'price': 3.17, 'imUrl': 'http://ecx.images-amazon.com/images/I/51fAmVkTbyL._SY300_.jpg', 'related': {'also_bought': ['B00JHONN1S', 'B002BZX8Z6'], 'also_viewed': ['B002BZX8Z6'], 'bought_together': ['B002BZX8Z6']}, 'salesRank': {'Toys & Games': 211836}, 'brand': 'Coxlures', 'categories': [['Sports & Outdoors', 'Other Sports', 'Dance']]}",
+  "{'asin': '0000000002', 'title': 'Men\\'s Shoe', 'categories': [['Clothing'], ['Shoes', 'Men']]}",
+  '{\'asin\': \'0000000003\', \'title\': "Women\'s Hat"}',
+  "{'asin': '0000000004', 'title': 'broken",
+  "{'asin': '0000000005', 'title': 42}",
+  "{'title': 'no asin here'}",
+  "{'asin': '0000000007', 'related': {'also_bought': ['B1', 7]}}",
+  "{'asin': '0000000008'} trailing",
+];
+
+const LINES_2018 = [
+  '{"asin": "B001", "title": "Card", "price": "$40.00", "also_buy": ["B002"], "also_view": [], "category": ["Gift Cards", "Gift Cards"], "image": ["https://a/1.jpg", "https://a/2.jpg"], "brand": "Amazon", "rank": "1,786 in Gift Cards ("}',
+  '{"asin": "B002", "title": "", "price": "", "also_buy": [], "also_view": ["B001"], "category": [], "image": [], "brand": "", "rank": []}',
+  '{"asin": "B003", "title": "Range", "price": "$5.99 - $12.99", "rank": [">#2,893,775 in Toys & Games (See Top 100 in Toys & Games)", ">#1,019 in Gift Cards (See Top 100)"]}',
+  '{"asin": "B004", "price": ".a-box-inner{background-color:#fff}"}',
+  '{"asin": "B005", "also_buy": "B001"}',
+  '{"asin": 5}',
+  '{"asin": "B007", "title": "cut',
+];
+
+describe('parsePrice', () => {
+  it.each([
+    [3.17, 3.17],
+    ['$40.00', 40],
+    ['$1,250.00', 1250],
+    ['$5.99 - $12.99', 5.99],
+    ['  $9.99 ', 9.99],
+    ['12.50', 12.5],
+    ['', undefined],
+    ['\n\t\t   \n\r\n', undefined],
+    ['.a-box-inner{background-color:#fff}', undefined],
+    ['<span>$4.00</span>', undefined],
+    [-1, undefined],
+    [Number.NaN, undefined],
+    [null, undefined],
+    [['$1'], undefined],
+  ])('%j → %j', (input, expected) => {
+    expect(parsePrice(input)).toBe(expected);
+  });
+});
+
+describe('normalizeMetadata', () => {
+  it('maps 2014 fields', () => {
+    const record = parseMetadataLine(LINES_2014[0], '2014');
+    expect(record).toEqual({
+      asin: '0000031852',
+      title: 'Girls Ballet Tutu Zebra Hot Pink',
+      price: 3.17,
+      imageUrl: 'http://ecx.images-amazon.com/images/I/51fAmVkTbyL._SY300_.jpg',
+      alsoBought: ['B00JHONN1S', 'B002BZX8Z6'],
+      alsoViewed: ['B002BZX8Z6'],
+      boughtTogether: ['B002BZX8Z6'],
+      brand: 'Coxlures',
+      categories: [['Sports & Outdoors', 'Other Sports', 'Dance']],
+      salesRank: { 'Toys & Games': 211836 },
+    });
+  });
+
+  it('maps 2018 fields, with empty strings as undefined and ranks parsed', () => {
+    expect(parseMetadataLine(LINES_2018[0], '2018')).toEqual({
+      asin: 'B001',
+      title: 'Card',
+      price: 40,
+      imageUrl: 'https://a/1.jpg',
+      alsoBought: ['B002'],
+      alsoViewed: [],
+      boughtTogether: [],
+      brand: 'Amazon',
+      categories: [['Gift Cards', 'Gift Cards']],
+      salesRank: { 'Gift Cards': 1786 },
+    });
+    const empty = parseMetadataLine(LINES_2018[1], '2018');
+    expect(empty).toMatchObject({ title: undefined, price: undefined, imageUrl: undefined, brand: undefined });
+    expect(empty.categories).toEqual([]);
+    expect(empty.salesRank).toBeUndefined();
+    expect(parseMetadataLine(LINES_2018[2]).salesRank).toEqual({ 'Toys & Games': 2893775, 'Gift Cards': 1019 });
+  });
+
+  it('decides the release per line in auto mode, by syntax and field names', () => {
+    expect(parseMetadataLine(LINES_2018[0]).alsoBought).toEqual(['B002']);
+    expect(parseMetadataLine(LINES_2014[0]).alsoBought).toEqual(['B00JHONN1S', 'B002BZX8Z6']);
+    const converted = JSON.stringify({ asin: 'X1', related: { also_bought: ['X2'] }, salesRank: { Books: 3 } });
+    expect(parseMetadataLine(converted)).toMatchObject({ alsoBought: ['X2'], salesRank: { Books: 3 } });
+    const pythonWithJsonStart = '{"asin": \'X3\', "title": None}';
+    expect(parseMetadataLine(pythonWithJsonStart)).toMatchObject({ asin: 'X3', title: undefined });
+  });
+
+  it.each([
+    ["{'title': 'x'}", '2014', 'data/missing-field', 'asin'],
+    ["{'asin': ''}", '2014', 'data/missing-field', 'asin'],
+    ["{'asin': 'A', 'title': 42}", '2014', 'data/wrong-type', 'title: expected a string, got a number'],
+    ["{'asin': 'A', 'price': '$3'}", '2014', 'data/wrong-type', 'price'],
+    ["{'asin': 'A', 'related': ['B']}", '2014', 'data/wrong-type', 'related'],
+    ["{'asin': 'A', 'related': {'also_viewed': [1]}}", '2014', 'data/wrong-type', 'related.also_viewed'],
+    ["{'asin': 'A', 'categories': ['Books']}", '2014', 'data/wrong-type', 'categories'],
+    ["{'asin': 'A', 'salesRank': {'Books': 'high'}}", '2014', 'data/wrong-type', 'salesRank'],
+    ['{"asin": "A", "image": "https://a/1.jpg"}', '2018', 'data/wrong-type', 'image'],
+    ['{"asin": "A", "rank": 12}', '2018', 'data/wrong-type', 'rank'],
+    ['{"asin": "A", "price": ["$1"]}', '2018', 'data/wrong-type', 'price'],
+    ['["A"]', '2018', 'data/wrong-type', 'line'],
+    ["{'asin': 'A'", '2014', 'data/malformed-line', 'offset 12'],
+    ["{'asin': 'A'}", '2018', 'data/malformed-line', 'JSON'],
+  ] as const)('rejects %s as %s with %s', (text, format, code, message) => {
+    let caught: unknown;
+    try {
+      parseMetadataLine(text, format);
+    } catch (err) {
+      caught = err;
+    }
+    expect(isGraphrecError(caught, code)).toBe(true);
+    expect((caught as Error).message).toContain(message);
+  });
+
+  it('takes an already parsed value', () => {
+    expect(normalizeMetadata({ asin: 'A', also_buy: ['B'] }, '2018').alsoBought).toEqual(['B']);
+  });
+});
+
+describe('readMetadata', () => {
+  it('reads a plain 2014 file, reporting and skipping bad lines', async () => {
+    const path = fixture('meta_2014.json', LINES_2014);
+    const diagnostics = new Diagnostics({ maxExamples: 10 });
+    const records = await collect(path, diagnostics);
+    expect(records.map((r) => [r.asin, r.title])).toEqual([
+      ['0000031852', 'Girls Ballet Tutu Zebra Hot Pink'],
+      ['0000000002', "Men's Shoe"],
+      ['0000000003', "Women's Hat"],
+    ]);
+    expect(records[1].categories).toEqual([['Clothing'], ['Shoes', 'Men']]);
+    const summary = diagnostics.summary();
+    expect(summary.counts).toEqual({ 'malformed-line': 2, 'wrong-type': 2, 'missing-field': 1 });
+    expect(summary.examples.map((p) => [p.kind, p.line, p.file])).toEqual([
+      ['malformed-line', 4, path],
+      ['wrong-type', 5, path],
+      ['missing-field', 6, path],
+      ['wrong-type', 7, path],
+      ['malformed-line', 8, path],
+    ]);
+    expect(summary.examples[3].message).toContain('related.also_bought');
+  });
+
+  it('reads a gzip 2018 file the same way, with a forced format', async () => {
+    const path = fixture('meta_2018.json.gz', LINES_2018, true);
+    for (const format of ['auto', '2018'] as const) {
+      const diagnostics = new Diagnostics();
+      const records = await collect(path, diagnostics, format);
+      expect(records.map((r) => [r.asin, r.price])).toEqual([
+        ['B001', 40],
+        ['B002', undefined],
+        ['B003', 5.99],
+        ['B004', undefined],
+      ]);
+      expect(diagnostics.summary().counts).toEqual({ 'wrong-type': 1, 'missing-field': 1, 'malformed-line': 1 });
+      expect(diagnostics.summary().examples.map((p) => p.line)).toEqual([5, 6, 7]);
+    }
+  });
+
+  it('reports a truncated gzip once and yields only the whole lines before the cut', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ asin: `A${i}`, title: `t${i * 7919}` }));
+    const full = gzipSync(lines.join('\n') + '\n');
+    const path = join(dir, 'truncated.json.gz');
+    writeFileSync(path, full.subarray(0, Math.floor(full.length / 2)));
+    const diagnostics = new Diagnostics();
+    const records = await collect(path, diagnostics);
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.length).toBeLessThan(lines.length);
+    expect(records.map((r) => r.asin)).toEqual(records.map((_, i) => `A${i}`));
+    expect(diagnostics.summary().counts).toEqual({ 'truncated-gzip': 1 });
+  });
+
+  it('throws on the first problem when strict', async () => {
+    const path = fixture('meta_strict.json', LINES_2014);
+    const seen: string[] = [];
+    const run = async () => {
+      for await (const r of readMetadata(path, new Diagnostics({ strict: true }))) seen.push(r.asin);
+    };
+    await expect(run()).rejects.toSatisfy((err: unknown) => isGraphrecError(err, 'data/malformed-line'));
+    await expect(run()).rejects.toThrow(`${path}:4: malformed-line`);
+    expect(seen.slice(0, 3)).toEqual(['0000031852', '0000000002', '0000000003']);
+  });
+
+  const absent = existsSync(GIFT_CARDS) ? '' : ` (skipped: dataset folder ${GIFT_CARDS} is absent)`;
+  it.skipIf(!existsSync(GIFT_CARDS))(`reads the real 2018 Gift Cards metadata${absent}`, async () => {
+    const diagnostics = new Diagnostics();
+    const records = await collect(join(GIFT_CARDS, 'meta_Gift_Cards.json.gz'), diagnostics);
+    expect(diagnostics.total).toBe(0);
+    expect(records).toHaveLength(1547);
+    expect(records.every((r) => r.title !== undefined)).toBe(true);
+    expect(records.filter((r) => r.price !== undefined)).toHaveLength(358);
+    const listed = new Set(records.map((r) => r.asin));
+    const edges = records.flatMap((r) => r.alsoBought.filter((b) => listed.has(b)).map((b) => [r.asin, b]));
+    expect(edges).toHaveLength(5993);
+    expect(new Set(edges.flat()).size).toBe(328);
+  });
+});
