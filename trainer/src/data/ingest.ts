@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { csrFromSparseAdjacency } from '../graph/csr.ts';
 import { buildCoPurchaseGraph, type CoPurchaseGraph } from '../graph/copurchase.ts';
 import { buildItemFeatures, buildReviewGraph, type ItemFeatures, type ReviewGraph } from '../graph/review-graph.ts';
 import { silentProgress, type Progress } from '../util/progress.ts';
@@ -26,7 +27,7 @@ export interface IngestReport {
   reviews?: { reviews: number; users: number; items: number; interactions: number; duplicateReviews: number; itemsWithMetadata: number; itemsWithImage: number };
   imageFeatures?: { records: number; inCatalogue: number };
   movielens?: { ratings: number; users: number; ratedMovies: number; movies: number };
-  cora?: { nodes: number; links: number; classes: number; features: number };
+  cora?: { nodes: number; links: number; undirectedEdges: number; classes: number; features: number };
   problems: DiagnosticsSummary;
 }
 
@@ -148,7 +149,8 @@ export async function ingest(path: string, options: IngestOptions = {}): Promise
   for (const file of ofKind(sources, 'npz')) {
     const cora = await readCoraNpz(file);
     result.cora = cora;
-    report.cora = { nodes: cora.numNodes, links: cora.numLinks, classes: cora.classNames.length, features: cora.features.shape[1] };
+    const graph = csrFromSparseAdjacency(cora.numNodes, cora.adjacency.indptr, cora.adjacency.indices);
+    report.cora = { nodes: cora.numNodes, links: cora.numLinks, undirectedEdges: graph.targets.length / 2, classes: cora.classNames.length, features: cora.features.shape[1] };
   }
 
   report.problems = diagnostics.summary();

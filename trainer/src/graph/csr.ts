@@ -144,3 +144,13 @@ export function assertValidCsr(csr: Csr, options: { undirected?: boolean } = {})
     }
   }
 }
+
+/**
+ * The undirected graph of a square sparse adjacency (e.g. Cora's directed
+ * citation links): each stored entry becomes an edge in both directions.
+ */
+export function csrFromSparseAdjacency(numNodes: number, indptr: Int32Array, indices: Int32Array): Csr {
+  const src = new Int32Array(indices.length);
+  for (let r = 0; r < numNodes; r++) src.fill(r, indptr[r], indptr[r + 1]);
+  return csrFromEdges(numNodes, { src, dst: indices });
+}

@@ -1,0 +1,27 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs `graphrec <args> --json` in a child process and returns its last stdout line, parsed. */
+export function runCli(args: string[], options: { quiet?: boolean } = {}): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'trainer/src/cli.ts', ...args, '--json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', options.quiet ? 'ignore' : 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      try {
+        const parsed = JSON.parse(last) as Record<string, unknown>;
+        if (code !== 0) reject(new Error(`graphrec ${args[0]} exited ${code}: ${last}`));
+        else resolve(parsed);
+      } catch {
+        reject(new Error(`graphrec ${args[0]} exited ${code} without a JSON line: ${out.slice(-500)}`));
+      }
+    });
+  });
+}
