@@ -1,9 +1,10 @@
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { ingest, type IngestReport } from '../data/ingest.ts';
 import { formatCount, table } from './format.ts';
-import { parseFlags, type Command } from './command.ts';
+import { summariseSplits } from '../graph/split-summary.ts';
+import { numberFlag, parseFlags, type Command } from './command.ts';
 
-const usage = 'graphrec ingest PATH [--format auto|2014|2018] [--strict] [--json] [--quiet]';
+const usage = 'graphrec ingest PATH [--format auto|2014|2018] [--strict] [--splits [--seed S]] [--json] [--quiet]';
 
 function describe(report: IngestReport): string {
   const rows: (string | number)[][] = [];
@@ -34,7 +35,7 @@ export const ingestCommand: Command = {
   summary: 'read data files (McAuley 2014/2018, 5-core reviews, .b image features, MovieLens, .npz), build graphs, report counts',
   usage,
   async run(ctx) {
-    const { values, positionals } = parseFlags(ctx.args, { format: { type: 'string' }, strict: { type: 'boolean' } }, usage);
+    const { values, positionals } = parseFlags(ctx.args, { format: { type: 'string' }, strict: { type: 'boolean' }, splits: { type: 'boolean' }, seed: { type: 'string' } }, usage);
     const path = positionals[0];
     if (!path) throw new GraphrecError('cli/bad-arguments', `missing PATH\nusage: ${usage}`);
     const format = (values.format ?? 'auto') as string;
@@ -42,10 +43,12 @@ export const ingestCommand: Command = {
       throw new GraphrecError('cli/bad-arguments', `--format must be one of auto, 2014, 2018; got '${format}'`);
     }
     const started = performance.now();
-    const { report } = await ingest(path, { strict: values.strict === true, metadataFormat: format as 'auto' | '2014' | '2018', progress: ctx.progress });
+    const { report, coPurchase, reviewGraph } = await ingest(path, { strict: values.strict === true, metadataFormat: format as 'auto' | '2014' | '2018', progress: ctx.progress });
+    const splits = values.splits ? summariseSplits(numberFlag(values.seed, 'seed', 1, { min: 0, integer: true }), coPurchase?.graph, reviewGraph) : undefined;
     const seconds = (performance.now() - started) / 1000;
     ctx.print(describe(report));
+    if (splits) ctx.print(`splits (seed ${splits.seed}): ${JSON.stringify({ coPurchase: splits.coPurchase, reviews: splits.reviews })}`);
     ctx.print(`took ${seconds.toFixed(1)}s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-    return { ...report, seconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    return { ...report, ...(splits ? { splits } : {}), seconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
   },
 };

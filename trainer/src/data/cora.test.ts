@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { coraFromArrays, readCoraNpz } from './cora.ts';
 import type { NpyArray, NpyData } from './npy.ts';
+import { errorCode } from '../../../test/helpers/fixtures.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const coraDir = resolve(repoRoot, '../shared/datasets/cora');
@@ -28,16 +28,6 @@ function tinyArrays(): Map<string, NpyArray> {
     ['node_names', arr(['p0', 'p1', 'p2'], '<U2')],
     ['class_names', arr(['A', 'B'], '<U1')],
   ]);
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GraphrecError) return err.code;
-    throw err;
-  }
-  return undefined;
 }
 
 describe('coraFromArrays', () => {
@@ -65,7 +55,7 @@ describe('coraFromArrays', () => {
   it('throws codec/missing-key for an absent required array', () => {
     const arrays = tinyArrays();
     arrays.delete('attr_indptr');
-    expect(codeOf(() => coraFromArrays(arrays))).toBe('codec/missing-key');
+    expect(errorCode(() => coraFromArrays(arrays))).toBe('codec/missing-key');
   });
 
   it.each<[string, string, NpyArray]>([
@@ -82,7 +72,7 @@ describe('coraFromArrays', () => {
   ])('throws codec/bad-cora for %s', (_, key, value) => {
     const arrays = tinyArrays();
     arrays.set(key, value);
-    expect(codeOf(() => coraFromArrays(arrays))).toBe('codec/bad-cora');
+    expect(errorCode(() => coraFromArrays(arrays))).toBe('codec/bad-cora');
   });
 });
 

@@ -1,26 +1,18 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isGraphrecError } from '../../../artifacts/src/errors.ts';
 import { Diagnostics } from './diagnostics.ts';
 import { normalizeMetadata, parseMetadataLine, parsePrice, readMetadata } from './metadata.ts';
 import type { ProductRecord } from './records.ts';
+import { fixtureFolder } from '../../../test/helpers/fixtures.ts';
 
 const DATASETS = fileURLToPath(new URL('../../../../shared/datasets/', import.meta.url));
 const GIFT_CARDS = join(DATASETS, 'amazon-gift-cards-2018');
 
-const dir = mkdtempSync(join(tmpdir(), 'graphrec-metadata-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fixture(name: string, lines: string[], gzip = false): string {
-  const path = join(dir, name);
-  const text = lines.join('\n') + '\n';
-  writeFileSync(path, gzip ? gzipSync(text) : text);
-  return path;
-}
+const { dir, writeLines: fixture } = fixtureFolder('metadata');
 
 async function collect(path: string, diagnostics: Diagnostics, format?: 'auto' | '2014' | '2018') {
   const out: ProductRecord[] = [];

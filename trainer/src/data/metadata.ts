@@ -1,6 +1,6 @@
-import { GraphrecError, isGraphrecError } from '../../../artifacts/src/errors.ts';
+import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import type { Diagnostics } from './diagnostics.ts';
-import { readLines } from './lines.ts';
+import { describeType, isDict, parseEachLine, wrongType, type Dict } from './fields.ts';
 import { parsePythonLiteral } from './python-literal.ts';
 import type { ProductRecord } from './records.ts';
 
@@ -13,21 +13,10 @@ export interface ReadMetadataOptions {
   format?: 'auto' | MetadataFormat;
 }
 
-type Dict = { [key: string]: unknown };
-
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : `a ${typeof v}`);
-
-function wrongType(field: string, expected: string, got: unknown): never {
-  const shown = typeof got === 'number' || typeof got === 'string' ? ` (${JSON.stringify(got).slice(0, 40)})` : '';
-  throw new GraphrecError('data/wrong-type', `${field}: expected ${expected}, got ${describe(got)}${shown}`, { field });
-}
-
 function requireAsin(rec: Dict): string {
   const asin = rec.asin;
   if (typeof asin !== 'string' || asin === '') {
-    throw new GraphrecError('data/missing-field', `asin: a non-empty string is required, got ${describe(asin)}`, {
+    throw new GraphrecError('data/missing-field', `asin: a non-empty string is required, got ${describeType(asin)}`, {
       field: 'asin',
     });
   }
@@ -228,15 +217,5 @@ export async function* readMetadata(
   options: ReadMetadataOptions = {},
 ): AsyncGenerator<ProductRecord> {
   const format = options.format ?? 'auto';
-  for await (const { text, line } of readLines(path, diagnostics)) {
-    let record: ProductRecord;
-    try {
-      record = parseMetadataLine(text, format);
-    } catch (err) {
-      if (!isGraphrecError(err) || !err.code.startsWith('data/')) throw err;
-      diagnostics.report(err.code.slice('data/'.length), path, line, err.message);
-      continue;
-    }
-    yield record;
-  }
+  yield* parseEachLine(path, diagnostics, (text) => parseMetadataLine(text, format));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { parseNpy, parseNpyHeader } from './npy.ts';
+import { errorCode } from '../../../test/helpers/fixtures.ts';
 
 /** Builds a `.npy` file the way numpy does: header padded with spaces to a multiple of 64, ending in `\n`. */
 function npy(header: string, data: Uint8Array, major = 1): Uint8Array {
@@ -37,16 +37,6 @@ function utf32(values: string[], width: number): Buffer {
   return b;
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GraphrecError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
-
 describe('parseNpy dtypes', () => {
   it('<i4 → Int32Array', () => {
     const a = parseNpy(npy(dict('<i4', '(3,)'), i4([1, -2, 2147483647])));
@@ -59,7 +49,7 @@ describe('parseNpy dtypes', () => {
   });
 
   it('<i8 beyond ±2^53 is codec/out-of-range', () => {
-    expect(codeOf(() => parseNpy(npy(dict('<i8', '(1,)'), i8([2n ** 60n]))))).toBe('codec/out-of-range');
+    expect(errorCode(() => parseNpy(npy(dict('<i8', '(1,)'), i8([2n ** 60n]))))).toBe('codec/out-of-range');
   });
 
   it('<f4 → Float32Array, <f8 → Float64Array, in C order with their shape', () => {
@@ -115,7 +105,7 @@ describe('parseNpy refusals', () => {
     ['<c16', 'complex'],
     ['<M8[ns]', 'datetime'],
   ])('refuses %s (%s) with codec/unsupported-dtype', (descr) => {
-    expect(codeOf(() => parseNpy(npy(dict(descr, '(1,)'), Buffer.alloc(16))))).toBe('codec/unsupported-dtype');
+    expect(errorCode(() => parseNpy(npy(dict(descr, '(1,)'), Buffer.alloc(16))))).toBe('codec/unsupported-dtype');
   });
 
   it('names pickles when refusing |O', () => {
@@ -123,12 +113,12 @@ describe('parseNpy refusals', () => {
   });
 
   it('refuses fortran_order True with codec/unsupported-dtype', () => {
-    expect(codeOf(() => parseNpy(npy(dict('<i4', '(2, 2)', 'True'), i4([1, 2, 3, 4]))))).toBe('codec/unsupported-dtype');
+    expect(errorCode(() => parseNpy(npy(dict('<i4', '(2, 2)', 'True'), i4([1, 2, 3, 4]))))).toBe('codec/unsupported-dtype');
   });
 
   it('refuses structured dtypes', () => {
     const header = "{'descr': [('x', '<i4'), ('y', '<f4')], 'fortran_order': False, 'shape': (1,), }";
-    expect(codeOf(() => parseNpy(npy(header, Buffer.alloc(8))))).toBe('codec/unsupported-dtype');
+    expect(errorCode(() => parseNpy(npy(header, Buffer.alloc(8))))).toBe('codec/unsupported-dtype');
   });
 
   it('checks magic, version and length', () => {
@@ -137,11 +127,11 @@ describe('parseNpy refusals', () => {
     badMagic[1] = 0x4f;
     const v4 = Uint8Array.from(good);
     v4[6] = 4;
-    expect(codeOf(() => parseNpy(badMagic))).toBe('codec/bad-magic');
-    expect(codeOf(() => parseNpy(new Uint8Array(4)))).toBe('codec/bad-magic');
-    expect(codeOf(() => parseNpy(v4))).toBe('codec/unsupported-version');
-    expect(codeOf(() => parseNpy(good.subarray(0, good.length - 1)))).toBe('codec/truncated');
-    expect(codeOf(() => parseNpy(good.subarray(0, 40)))).toBe('codec/truncated');
+    expect(errorCode(() => parseNpy(badMagic))).toBe('codec/bad-magic');
+    expect(errorCode(() => parseNpy(new Uint8Array(4)))).toBe('codec/bad-magic');
+    expect(errorCode(() => parseNpy(v4))).toBe('codec/unsupported-version');
+    expect(errorCode(() => parseNpy(good.subarray(0, good.length - 1)))).toBe('codec/truncated');
+    expect(errorCode(() => parseNpy(good.subarray(0, 40)))).toBe('codec/truncated');
   });
 });
 
@@ -173,6 +163,6 @@ describe('parseNpyHeader', () => {
     '(1, 2)',
     '',
   ])('throws codec/bad-header on %j', (text) => {
-    expect(codeOf(() => parseNpyHeader(text))).toBe('codec/bad-header');
+    expect(errorCode(() => parseNpyHeader(text))).toBe('codec/bad-header');
   });
 });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { extractZipEntry, listZipEntries, parseNpz, readNpz } from './npz.ts';
+import { errorCode } from '../../../test/helpers/fixtures.ts';
 
 /** A minimal `.npy` v1 file of int32 values. */
 function npyInt32(values: number[]): Buffer {
@@ -68,16 +68,6 @@ function buildZip(files: ZipFile[], comment = ''): Buffer {
   return Buffer.concat([...parts, cd, eocd, Buffer.from(comment)]);
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof GraphrecError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
-
 const hasPython = (() => {
   try {
     execFileSync('python3', ['-c', 'import zipfile'], { stdio: 'ignore' });
@@ -121,36 +111,36 @@ describe('zip reading', () => {
   it('decodes only the requested keys, so unreadable members can be left alone', () => {
     const pickled = Buffer.from(npyInt32([0]).toString('latin1').replace("'<i4'", "'|O' "), 'latin1');
     const files = [...sample(), { name: 'pickled.npy', data: pickled, method: 0 as const }];
-    expect(codeOf(() => parseNpz(buildZip(files)))).toBe('codec/unsupported-dtype');
+    expect(errorCode(() => parseNpz(buildZip(files)))).toBe('codec/unsupported-dtype');
     expect([...parseNpz(buildZip(files), ['stored']).keys()]).toEqual(['stored']);
   });
 
   it('throws codec/bad-zip for bytes that are not a zip, a cut archive, bad CRCs and corrupt deflate data', () => {
     const zip = buildZip(sample());
-    expect(codeOf(() => listZipEntries(Buffer.from('hello, not a zip at all')))).toBe('codec/bad-zip');
-    expect(codeOf(() => listZipEntries(new Uint8Array(0)))).toBe('codec/bad-zip');
-    expect(codeOf(() => listZipEntries(zip.subarray(0, zip.length - 5)))).toBe('codec/bad-zip');
-    expect(codeOf(() => parseNpz(zip.subarray(200)))).toBe('codec/bad-zip');
+    expect(errorCode(() => listZipEntries(Buffer.from('hello, not a zip at all')))).toBe('codec/bad-zip');
+    expect(errorCode(() => listZipEntries(new Uint8Array(0)))).toBe('codec/bad-zip');
+    expect(errorCode(() => listZipEntries(zip.subarray(0, zip.length - 5)))).toBe('codec/bad-zip');
+    expect(errorCode(() => parseNpz(zip.subarray(200)))).toBe('codec/bad-zip');
 
     const badCrc = Buffer.from(zip);
     badCrc[30 + 'stored.npy'.length + 130] ^= 0xff; // a data byte of the stored entry
-    expect(codeOf(() => parseNpz(badCrc))).toBe('codec/bad-zip');
+    expect(errorCode(() => parseNpz(badCrc))).toBe('codec/bad-zip');
 
     const deflated = listZipEntries(zip)[1];
     const badDeflate = Buffer.from(zip);
     badDeflate.fill(0xff, deflated.localOffset + 30 + 'deflated.npy'.length, deflated.localOffset + 50 + 'deflated.npy'.length);
-    expect(codeOf(() => parseNpz(badDeflate))).toBe('codec/bad-zip');
+    expect(errorCode(() => parseNpz(badDeflate))).toBe('codec/bad-zip');
   });
 
   it('throws codec/unsupported-zip for other methods and zip64 markers', () => {
     const bzip2 = buildZip([{ name: 'a.npy', data: npyInt32([1]), method: 0 }]);
     const cd = bzip2.readUInt32LE(bzip2.length - 6);
     bzip2.writeUInt16LE(12, cd + 10);
-    expect(codeOf(() => parseNpz(bzip2))).toBe('codec/unsupported-zip');
+    expect(errorCode(() => parseNpz(bzip2))).toBe('codec/unsupported-zip');
 
     const zip64 = buildZip([{ name: 'a.npy', data: npyInt32([1]), method: 0 }]);
     zip64.writeUInt32LE(0xffffffff, zip64.length - 6);
-    expect(codeOf(() => listZipEntries(zip64))).toBe('codec/unsupported-zip');
+    expect(errorCode(() => listZipEntries(zip64))).toBe('codec/unsupported-zip');
   });
 });
 

@@ -1,33 +1,18 @@
-import { GraphrecError, isGraphrecError } from '../../../artifacts/src/errors.ts';
+import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import type { Diagnostics } from './diagnostics.ts';
-import { readLines } from './lines.ts';
+import { isDict, missingField, parseEachLine, wrongType, type Dict } from './fields.ts';
 import type { ReviewRecord } from './records.ts';
-
-type Dict = { [key: string]: unknown };
-
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : `a ${typeof v}`);
-
-function wrongType(field: string, expected: string, got: unknown): never {
-  const shown = typeof got === 'number' || typeof got === 'string' ? ` (${JSON.stringify(got).slice(0, 40)})` : '';
-  throw new GraphrecError('data/wrong-type', `${field}: expected ${expected}, got ${describe(got)}${shown}`, { field });
-}
-
-function missing(field: string, expected: string, got: unknown): never {
-  throw new GraphrecError('data/missing-field', `${field}: ${expected} is required, got ${describe(got)}`, { field });
-}
 
 /** Identifiers are required; one that is not a non-empty string counts as missing. */
 function requireId(rec: Dict, field: string): string {
   const v = rec[field];
-  if (typeof v !== 'string' || v === '') missing(field, 'a non-empty string', v);
+  if (typeof v !== 'string' || v === '') missingField(field, 'a non-empty string', v);
   return v;
 }
 
 function requireNumber(rec: Dict, field: string): number {
   const v = rec[field];
-  if (v === undefined || v === null) missing(field, 'a number', v);
+  if (v === undefined || v === null) missingField(field, 'a number', v);
   if (typeof v !== 'number' || !Number.isFinite(v)) wrongType(field, 'a finite number', v);
   return v;
 }
@@ -97,15 +82,5 @@ export function parseReviewLine(text: string): ReviewRecord {
  * for await (const review of readReviews('Gift_Cards_5.json.gz', diagnostics)) edges.push(review);
  */
 export async function* readReviews(path: string, diagnostics: Diagnostics): AsyncGenerator<ReviewRecord> {
-  for await (const { text, line } of readLines(path, diagnostics)) {
-    let record: ReviewRecord;
-    try {
-      record = parseReviewLine(text);
-    } catch (err) {
-      if (!isGraphrecError(err) || !err.code.startsWith('data/')) throw err;
-      diagnostics.report(err.code.slice('data/'.length), path, line, err.message);
-      continue;
-    }
-    yield record;
-  }
+  yield* parseEachLine(path, diagnostics, (text) => parseReviewLine(text));
 }

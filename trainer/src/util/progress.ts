@@ -37,7 +37,6 @@ class LineProgress implements Progress {
   private unit = '';
   private started = 0;
   private lastPrint = 0;
-  private done = 0;
 
   constructor(private readonly intervalMs: number) {}
 
@@ -47,12 +46,10 @@ class LineProgress implements Progress {
     this.unit = unit;
     this.started = Date.now();
     this.lastPrint = this.started;
-    this.done = 0;
     process.stderr.write(`[graphrec] ${stage}${total !== undefined ? ` (${total.toLocaleString('en-US')} ${unit})` : ''}\n`);
   }
 
   update(done: number, fields?: Record<string, string | number>): void {
-    this.done = done;
     const now = Date.now();
     if (now - this.lastPrint < this.intervalMs) return;
     this.lastPrint = now;
