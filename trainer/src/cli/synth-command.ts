@@ -4,7 +4,7 @@ import { numberFlag, parseFlags, type Command } from './command.ts';
 import { formatCount } from './format.ts';
 
 const usage =
-  'graphrec synth --products N --out DIR [--users U] [--categories C] [--seed S] [--image-fraction F] [--plain] [--gzip-level L] [--json] [--quiet]';
+  'graphrec synth --products N --out DIR [--users U] [--categories C] [--seed S] [--image-fraction F] [--plain] [--gzip-level L] [--also-bought-mean X] [--json] [--quiet]';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -21,6 +21,7 @@ export const synthCommand: Command = {
         out: { type: 'string' },
         'image-fraction': { type: 'string' },
         'gzip-level': { type: 'string' },
+        'also-bought-mean': { type: 'string' },
         plain: { type: 'boolean' },
       },
       usage,
@@ -43,6 +44,7 @@ export const synthCommand: Command = {
         imageFraction: optional('image-fraction', values['image-fraction'], { min: 0, max: 1 }),
         gzipLevel: optional('gzip-level', values['gzip-level'], { min: 1, max: 9, integer: true }),
         gzip: values.plain !== true,
+        alsoBoughtMean: optional('also-bought-mean', values['also-bought-mean'], { min: 1, max: 40 }),
       },
       (name, done, total) => {
         if (name !== stage) {

@@ -63,10 +63,19 @@ export function categorySize(index: CategoryIndex, c: number): number {
  * @param u a uniform number in [0, 1).
  */
 export function sampleInCategory(index: CategoryIndex, c: number, u: number): number {
+  const k = samplePositionInCategory(index, c, u);
+  return k < 0 ? -1 : index.members[k];
+}
+
+/**
+ * Like {@link sampleInCategory} but returns the position in `members` (within
+ * `offsets[c]..offsets[c + 1]`), or -1 when the category is empty.
+ */
+export function samplePositionInCategory(index: CategoryIndex, c: number, u: number): number {
   const lo = index.offsets[c];
   const hi = index.offsets[c + 1];
   if (hi === lo) return -1;
-  return index.members[upperBound(index.cumWeight, lo, hi, u * index.cumWeight[hi - 1])];
+  return upperBound(index.cumWeight, lo, hi, u * index.cumWeight[hi - 1]);
 }
 
 /**

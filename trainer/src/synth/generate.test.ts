@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,11 @@ function overlap(a: string, b: string): number {
 }
 
 const niche = (m: Meta): string => m.categories[0][2];
+
+/** The `synth.json` written beside a run's files. */
+function saved(run: SynthSummary): { options: Record<string, unknown> } {
+  return JSON.parse(readFileSync(join(run.out, run.files.summary), 'utf8'));
+}
 
 describe('generateSynthetic', () => {
   let dir: string;
@@ -213,6 +218,47 @@ describe('generateSynthetic', () => {
       }
     }
     expect(sims.same[0] / sims.same[1]).toBeGreaterThan(3 * (sims.other[0] / sims.other[1]));
+  });
+
+  it('scales also_bought list lengths with alsoBoughtMean, keeping lists distinct and the niche share', async () => {
+    expect(saved(summary).options).not.toHaveProperty('alsoBoughtMean');
+    const long = await generateSynthetic({ ...OPTIONS, alsoBoughtMean: 24, out: out('long') });
+    expect(saved(long).options).toMatchObject({ ...OPTIONS, alsoBoughtMean: 24 });
+    // 3× the default mean 8: about 3× the links (small niches of ~90 products cap the longest lists).
+    const ratio = long.counts.alsoBought / summary.counts.alsoBought;
+    expect(ratio).toBeGreaterThan(2.6);
+    expect(ratio).toBeLessThan(3.4);
+    const longMeta = (await gzLines(out('long', long.files.metadata))).map((l) => decodePyLiteral(l) as Meta);
+    const nicheOf = new Map(longMeta.map((m) => [m.asin, niche(m)]));
+    const lists = longMeta.filter((m) => m.related?.also_bought).map((m) => ({ asin: m.asin, list: m.related!.also_bought! }));
+    let links = 0;
+    let same = 0;
+    for (const { asin, list } of lists) {
+      expect(new Set(list).size).toBe(list.length);
+      expect(list).not.toContain(asin);
+      links += list.length;
+      for (const target of list) if (nicheOf.get(target) === nicheOf.get(asin)) same++;
+    }
+    expect(links).toBe(long.counts.alsoBought);
+    expect(same / links).toBeGreaterThan(0.8);
+    expect(same / links).toBeLessThan(0.9);
+    // Heavy tail kept and the cap raised to 5 × mean (default cap 40).
+    const lengths = lists.map((l) => l.list.length);
+    expect(Math.max(...lengths)).toBeGreaterThan(40);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(120);
+    const median = lengths.sort((a, b) => a - b)[lengths.length >> 1];
+    expect(links / lists.length).toBeGreaterThan(1.2 * median);
+    // Other streams are untouched: reviews and image features match the default run.
+    for (const file of [long.files.reviews, long.files.images]) {
+      const [a, b] = await Promise.all([readFile(out('a', file)), readFile(out('long', file))]);
+      expect(a.equals(b), file).toBe(true);
+    }
+  });
+
+  it('rejects an alsoBoughtMean outside [1, 40]', async () => {
+    for (const alsoBoughtMean of [0.5, 41, Number.NaN]) {
+      await expect(generateSynthetic({ products: 100, alsoBoughtMean, out: out('bad') })).rejects.toThrow(/alsoBoughtMean/);
+    }
   });
 
   it('writes plain JSON lines without gzip and no image records at fraction 0', async () => {

@@ -4,6 +4,7 @@ import { Rng } from '../util/rng.ts';
 import { buildCatalogue } from './catalogue.ts';
 import { selectImageProducts, writeImageFeatures } from './images.ts';
 import { writeMetadata } from './metadata.ts';
+import { DEFAULT_ALSO_BOUGHT_MEAN } from './copurchase.ts';
 import { resolveSynthOptions, type ResolvedSynthOptions, type SynthOptions } from './options.ts';
 import { writeReviews } from './review-lines.ts';
 import { planReviews } from './reviews.ts';
@@ -24,7 +25,8 @@ export interface SynthFiles {
 export interface SynthSummary {
   generator: 'graphrec-synth';
   version: 1;
-  options: Omit<ResolvedSynthOptions, 'out'>;
+  /** The resolved options; `alsoBoughtMean` only when it is not the default 8, so default runs keep their earlier `synth.json`. */
+  options: Omit<ResolvedSynthOptions, 'out' | 'alsoBoughtMean'> & { alsoBoughtMean?: number };
   /** Absolute or relative as given: the output directory. */
   out: string;
   files: SynthFiles;
@@ -95,7 +97,7 @@ export async function generateSynthetic(options: SynthOptions, onProgress?: Synt
   progress('catalogue')(1, 1);
 
   const metaOut = new LineWriter(FileSink.open(join(opts.out, files.metadata), level));
-  const meta = await writeMetadata(metaOut, catalogue, taxonomy, hasImage, metaRng, progress('metadata'));
+  const meta = await writeMetadata(metaOut, catalogue, taxonomy, hasImage, metaRng, progress('metadata'), opts.alsoBoughtMean);
   await metaOut.close();
 
   const plan = planReviews(planRng, catalogue, opts.users);
@@ -107,7 +109,8 @@ export async function generateSynthetic(options: SynthOptions, onProgress?: Synt
   const imageRecords = await writeImageFeatures(imageOut, catalogue, taxonomy, hasImage, imageRng, progress('images'));
   await imageOut.close();
 
-  const { out, ...recorded } = opts;
+  const { out, alsoBoughtMean, ...rest } = opts;
+  const recorded = alsoBoughtMean === DEFAULT_ALSO_BOUGHT_MEAN ? rest : { ...rest, alsoBoughtMean };
   const summary: SynthSummary = {
     generator: 'graphrec-synth',
     version: 1,

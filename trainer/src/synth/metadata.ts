@@ -40,6 +40,7 @@ export function makeTitle(rng: Rng, words: readonly string[], brand: string | un
 /**
  * Streams `meta_*.json(.gz)`: one 2014 Python dict literal per product, in ASIN order.
  * @param hasImage [numProducts] 1 for products that get an image feature record; they always have `imUrl`.
+ * @param alsoBoughtMean mean also_bought list length (see {@link RelatedSampler}); default 8.
  */
 export async function writeMetadata(
   out: LineWriter,
@@ -48,8 +49,9 @@ export async function writeMetadata(
   hasImage: Uint8Array,
   rng: Rng,
   progress: (done: number, total: number) => void,
+  alsoBoughtMean?: number,
 ): Promise<MetadataStats> {
-  const related = new RelatedSampler(catalogue, rng.fork());
+  const related = new RelatedSampler(catalogue, rng.fork(), alsoBoughtMean);
   const paths = Array.from({ length: catalogue.numCategories }, (_, c) => [categoryPath(taxonomy, c)]);
   const n = catalogue.numProducts;
   let withTitle = 0;
