@@ -9,8 +9,10 @@ import { isGraphrecError } from '../../artifacts/src/errors.ts';
 import { createContext, type Command } from './cli/command.ts';
 import { ingestCommand } from './cli/ingest-command.ts';
 import { synthCommand } from './cli/synth-command.ts';
+import { trainCommand } from './cli/train-command.ts';
+import { evalCommand } from './cli/eval-command.ts';
 
-const commands: Command[] = [ingestCommand, synthCommand];
+const commands: Command[] = [ingestCommand, synthCommand, trainCommand, evalCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
