@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GraphSageDims, GraphSageWeights } from '../../../artifacts/src/forward/graphsage.ts';
 import type { Block } from '../graph/neighbor-sampler.ts';
 import type { NodeFeatures } from './feature-rows.ts';
+import { linear } from './linear-op.ts';
 import { sparseMatMul } from './sparse-ops.ts';
 
 /**
@@ -62,9 +63,9 @@ export class GraphSageModel {
     const [b0, b1] = blocks;
     const x = this.encode(features, b0.src);
     const xSelf = tf.slice(x, [0, 0], [b0.dstCount, this.dims.input]);
-    const h1 = tf.relu(tf.add(tf.matMul(xSelf, this.w1Self), tf.matMul(this.aggregate(x, b0), this.w1Neigh))) as tf.Tensor2D;
+    const h1 = tf.relu(tf.add(linear(xSelf, this.w1Self as tf.Tensor2D), linear(this.aggregate(x, b0), this.w1Neigh as tf.Tensor2D))) as tf.Tensor2D;
     const h1Self = tf.slice(h1, [0, 0], [b1.dstCount, this.dims.hidden]);
-    const h2 = tf.add(tf.matMul(h1Self, this.w2Self), tf.matMul(this.aggregate(h1, b1), this.w2Neigh));
+    const h2 = tf.add(linear(h1Self, this.w2Self as tf.Tensor2D), linear(this.aggregate(h1, b1), this.w2Neigh as tf.Tensor2D));
     const norm = tf.maximum(tf.norm(h2, 'euclidean', 1, true), 1e-12);
     return tf.div(h2, norm) as tf.Tensor2D;
   }
