@@ -8,10 +8,11 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './cli.ts';
+import { graphsageBenchmark } from './graphsage.bench.ts';
 import { synthIngestBenchmark } from './synth-ingest.bench.ts';
 import type { Benchmark } from './types.ts';
 
-const benchmarks: Benchmark[] = [synthIngestBenchmark];
+const benchmarks: Benchmark[] = [synthIngestBenchmark, graphsageBenchmark];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, products: { type: 'string' } } });
 const only = values.only?.split(',');

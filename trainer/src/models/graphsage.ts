@@ -66,7 +66,8 @@ export class GraphSageModel {
     const h1 = tf.relu(tf.add(linear(xSelf, this.w1Self as tf.Tensor2D), linear(this.aggregate(x, b0), this.w1Neigh as tf.Tensor2D))) as tf.Tensor2D;
     const h1Self = tf.slice(h1, [0, 0], [b1.dstCount, this.dims.hidden]);
     const h2 = tf.add(linear(h1Self, this.w2Self as tf.Tensor2D), linear(this.aggregate(h1, b1), this.w2Neigh as tf.Tensor2D));
-    const norm = tf.maximum(tf.norm(h2, 'euclidean', 1, true), 1e-12);
+    // sqrt(Σh² + ε) rather than max(|h|, ε): the gradient of |h| at h = 0 is 0/0, and NaN × 0 is still NaN.
+    const norm = tf.sqrt(tf.add(tf.sum(tf.square(h2), 1, true), 1e-12));
     return tf.div(h2, norm) as tf.Tensor2D;
   }
 

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import type { GraphSageWeights } from '../../../artifacts/src/forward/graphsage.ts';
 import type { Csr, EdgeList } from '../graph/csr.ts';
 import { sampleBlocks } from '../graph/neighbor-sampler.ts';
@@ -179,8 +180,12 @@ export async function trainGraphSage(input: TrainInput): Promise<TrainOutput> {
     for (let step = 0; step < steps; step++) {
       const batch = makeBatch(trainEdges, order, step * batchSize, Math.min(order.length, (step + 1) * batchSize), graph.numNodes, config.negatives, rng);
       const loss = optimizer.minimize(() => batchLoss(model, input, batch, rng, true), true, model.variables);
-      lossSum += loss!.dataSync()[0];
+      const value = loss!.dataSync()[0];
       loss!.dispose();
+      if (!Number.isFinite(value)) {
+        throw new GraphrecError('train/diverged', `loss became ${value} at epoch ${epoch}, batch ${step + 1}; lower --lr or check the features (checkpoint of epoch ${state.epoch} kept)`);
+      }
+      lossSum += value;
       progress.update(step + 1, { loss: lossSum / (step + 1) });
     }
     const valLoss = validationLoss(model, input);

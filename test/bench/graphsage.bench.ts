@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROOT, runCli } from './cli.ts';
+import type { Benchmark } from './types.ts';
+
+const STUDY = { products: 20000, alsoBoughtMean: 26, batch: 4096 };
+
+function stepTimes(data: string, backend: string, steps: number, batch: number): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/graphsage-steps.ts', data, backend, String(steps), String(batch)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('close', (code) => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as Record<string, number>);
+      } catch {
+        reject(new Error(`graphsage-steps ${backend} exited ${code}: ${out.slice(-300)}`));
+      }
+    });
+  });
+}
+
+const fmt = (x: number, digits = 3): string => x.toFixed(digits);
+
+/**
+ * GraphSAGE at the reference study's scale (20,000 products, ~430,000 edges):
+ * the whole `train` (+ evaluation of every method) on wasm, and the time per
+ * training step on wasm against cpu for the same seeded batches.
+ */
+export const graphsageBenchmark: Benchmark = {
+  name: 'graphsage',
+  title: 'GraphSAGE training at the study scale (wasm vs cpu)',
+  async run() {
+    const data = join(ROOT, '.cache', 'bench-synth-study');
+    const synthArgs = ['synth', '--products', String(STUDY.products), '--also-bought-mean', String(STUDY.alsoBoughtMean), '--seed', '1', '--out', data];
+    if (!existsSync(join(data, 'synth.json'))) await runCli(synthArgs);
+    const runDir = join(ROOT, '.cache', 'bench-run-graphsage');
+    await rm(runDir, { recursive: true, force: true });
+    const trainArgs = ['train', 'graphsage', data, '--out', runDir, '--backend', 'wasm', '--batch-size', String(STUDY.batch), '--epochs', '10', '--patience', '2'];
+    const started = performance.now();
+    const run = await runCli(trainArgs);
+    const wallSeconds = (performance.now() - started) / 1000;
+    const wasm = await stepTimes(data, 'wasm', 5, STUDY.batch);
+    const cpu = await stepTimes(data, 'cpu', 2, STUDY.batch);
+    const protocols = run.protocols as { protocol: string; methods: { method: string; metrics: Record<string, number> | null }[] }[];
+    const held = protocols.find((p) => p.protocol === 'held-out-edges')!;
+    const rows = held.methods.map((m) => `| ${m.method} | ${m.metrics ? fmt(m.metrics['hr@10']) : 'n/a'} | ${m.metrics ? fmt(m.metrics['ndcg@10']) : 'n/a'} |`);
+    const epochs = (run.epochs as number) ?? 0;
+    const cmd = (args: string[]): string => `npm run -s graphrec -- ${args.map((a) => a.replace(ROOT, '')).join(' ')}`;
+    return {
+      markdown: [
+        `Data: ${cmd(synthArgs)} → ${(run.data as Record<string, number>).nodes.toLocaleString('en-US')} nodes, ${(run.data as Record<string, number>).edges.toLocaleString('en-US')} edges.`,
+        '',
+        '| figure | value |',
+        '|---|---|',
+        `| whole run (ingest, split, train, evaluate 7 methods × 5 protocols), wasm | ${fmt(wallSeconds, 0)} s |`,
+        `| training | ${fmt(run.trainSeconds as number, 0)} s for ${epochs} epochs (${fmt((run.trainSeconds as number) / Math.max(1, epochs), 1)} s/epoch incl. validation), best epoch ${run.bestEpoch} |`,
+        `| evaluation | ${fmt(run.evaluateSeconds as number, 0)} s |`,
+        `| peak RSS of the run | ${run.peakRssMB} MB |`,
+        `| training step (batch ${STUDY.batch} edges), wasm | ${fmt(wasm.meanStepSeconds)} s → ${fmt(wasm.epochSeconds, 0)} s per epoch (${wasm.stepsPerEpoch} steps) |`,
+        `| training step, cpu | ${fmt(cpu.meanStepSeconds)} s → ${fmt(cpu.epochSeconds, 0)} s per epoch |`,
+        `| **cpu / wasm step time** | **${fmt(cpu.meanStepSeconds / wasm.meanStepSeconds, 1)}×** (same batches, same run) |`,
+        '',
+        `Command: \`${cmd(trainArgs)}\`; steps: \`node --import tsx test/bench/graphsage-steps.ts DATA wasm|cpu STEPS ${STUDY.batch}\`.`,
+        '',
+        'Held-out edges (honest protocol):',
+        '',
+        '| method | HR@10 | NDCG@10 |',
+        '|---|---|---|',
+        ...rows,
+      ].join('\n'),
+      figures: { wallSeconds, trainSeconds: run.trainSeconds, evaluateSeconds: run.evaluateSeconds, epochs, peakRssMB: run.peakRssMB, wasmStep: wasm.meanStepSeconds, cpuStep: cpu.meanStepSeconds },
+    };
+  },
+};
