@@ -47,6 +47,25 @@ describe('graphrec CLI', () => {
     expect(graphrec('ingest', join(dir, 'synth'), '--splits', '--seed', '3', '--json', '--quiet').json.splits).toEqual(splits);
   });
 
+  it('train graphsage and eval RUN print one JSON object per method, protocol and metric', () => {
+    const run = join(dir, 'run');
+    const train = graphrec('train', 'graphsage', join(dir, 'synth'), '--out', run, '--epochs', '2', '--dim', '16', '--batch-size', '256', '--json', '--quiet');
+    expect(train.status).toBe(0);
+    expect(train.json).toMatchObject({ ok: true, command: 'train', backend: 'wasm' });
+    const again = graphrec('train', 'graphsage', join(dir, 'synth'), '--out', run, '--json', '--quiet');
+    expect(again.json).toMatchObject({ ok: false, error: { code: 'train/run-exists' } });
+    const evaluated = graphrec('eval', run, '--json', '--quiet');
+    expect(evaluated.status).toBe(0);
+    const protocols = evaluated.json.protocols as { protocol: string; methods: { method: string; metrics: Record<string, number> | null }[] }[];
+    expect(protocols.map((p) => p.protocol)).toEqual(['held-out-edges', 'study-protocol', 'cold-start-title', 'cold-start-title+1', 'held-out-edges-auc']);
+    const sage = protocols[0].methods.find((m) => m.method === 'graphsage')!;
+    expect(Object.keys(sage.metrics!)).toEqual(expect.arrayContaining(['hr@10', 'recall@50', 'ndcg@100', 'hr@500', 'mrr']));
+    expect(evaluated.json.protocols).toEqual(train.json.protocols);
+    const table = graphrec('eval', run, '--quiet');
+    expect(table.stdout).toMatch(/held-out edges \(honest/);
+    expect(table.stdout).toMatch(/report: .*index\.html/);
+  });
+
   it('prints a table without --json', () => {
     const r = graphrec('ingest', join(dir, 'synth'));
     expect(r.status).toBe(0);
