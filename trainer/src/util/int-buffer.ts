@@ -1,15 +1,17 @@
-/** A growable Int32Array: append-only, amortised O(1), for edge lists of unknown length. */
-export class IntBuffer {
-  private data: Int32Array;
+type NumberArray = Int32Array | Float64Array;
+
+/** An append-only growable typed array, amortised O(1), for lists of unknown length. */
+class GrowableArray<T extends NumberArray> {
+  private data: T;
   length = 0;
 
-  constructor(initialCapacity = 1024) {
-    this.data = new Int32Array(Math.max(16, initialCapacity));
+  constructor(private readonly make: (size: number) => T, initialCapacity: number) {
+    this.data = make(Math.max(16, initialCapacity));
   }
 
   push(value: number): void {
     if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
+      const grown = this.make(this.data.length * 2);
       grown.set(this.data);
       this.data = grown;
     }
@@ -17,30 +19,21 @@ export class IntBuffer {
   }
 
   /** A copy trimmed to the current length. */
-  toArray(): Int32Array {
-    return this.data.slice(0, this.length);
+  toArray(): T {
+    return this.data.slice(0, this.length) as T;
   }
 }
 
-/** A growable Float64Array, the float twin of {@link IntBuffer}. */
-export class FloatBuffer {
-  private data: Float64Array;
-  length = 0;
-
+/** A growable Int32Array (edge lists, ids). */
+export class IntBuffer extends GrowableArray<Int32Array> {
   constructor(initialCapacity = 1024) {
-    this.data = new Float64Array(Math.max(16, initialCapacity));
+    super((n) => new Int32Array(n), initialCapacity);
   }
+}
 
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-
-  toArray(): Float64Array {
-    return this.data.slice(0, this.length);
+/** A growable Float64Array (ratings, times). */
+export class FloatBuffer extends GrowableArray<Float64Array> {
+  constructor(initialCapacity = 1024) {
+    super((n) => new Float64Array(n), initialCapacity);
   }
 }
