@@ -32,6 +32,10 @@ export function tieBreakOrder(numItems: number, seed: number): Int32Array {
  * @throws GraphrecError `eval/nan-score` when a candidate's score is NaN.
  */
 export function rankRelevant(row: Float32Array, relevant: Int32Array, blocked: Uint8Array, tieOrder: Int32Array, ranks: Float64Array): void {
+  if (relevant.length > MANY_RELEVANT && relevant.every((r) => row[r] > -Infinity)) {
+    rankMany(row, relevant, tieOrder, ranks);
+    return;
+  }
   for (let j = 0; j < relevant.length; j++) {
     const r = relevant[j];
     const sr = row[r];
@@ -43,6 +47,45 @@ export function rankRelevant(row: Float32Array, relevant: Int32Array, blocked: U
 }
 
 /** Items outranking score `sr` with priority `tr` over the whole row; -1 when the row holds a NaN. */
+/** Past this many relevant items, one pass with binary searches beats one pass per item. */
+const MANY_RELEVANT = 8;
+
+/**
+ * Ranks many relevant items in one pass, O(n log k): with the relevant items
+ * sorted best first, the ones an item outranks form a suffix, found by binary
+ * search; a difference array then sums, for each relevant item, how many
+ * items outrank it. Same ranks as {@link countAbove}, tie order included.
+ */
+function rankMany(row: Float32Array, relevant: Int32Array, tieOrder: Int32Array, ranks: Float64Array): void {
+  const k = relevant.length;
+  const order = Int32Array.from(relevant).sort((a, b) => row[b] - row[a] || tieOrder[a] - tieOrder[b]);
+  const scores = Float64Array.from(order, (r) => row[r]);
+  const ties = Int32Array.from(order, (r) => tieOrder[r]);
+  const diff = new Float64Array(k + 1);
+  for (let c = 0; c < row.length; c++) {
+    const s = row[c];
+    if (s !== s) throw nanError(c);
+    if (s === -Infinity) continue;
+    const t = tieOrder[c];
+    // first j that c outranks: (s > scores[j]) or (s === scores[j] and t < ties[j])
+    let lo = 0;
+    let hi = k;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s > scores[mid] || (s === scores[mid] && t < ties[mid])) hi = mid;
+      else lo = mid + 1;
+    }
+    diff[lo]++;
+  }
+  let above = 0;
+  const rankOf = new Map<number, number>();
+  for (let j = 0; j < k; j++) {
+    above += diff[j];
+    rankOf.set(order[j], 1 + above);
+  }
+  for (let j = 0; j < k; j++) ranks[j] = rankOf.get(relevant[j])!;
+}
+
 function countAbove(row: Float32Array, tieOrder: Int32Array, sr: number, tr: number): number {
   const n = row.length;
   let above = 0;

@@ -145,6 +145,29 @@ describe('rankRelevant and selectTop', () => {
   });
 });
 
+describe('rankRelevant with many relevant items (the one-pass path)', () => {
+  it('agrees with a brute-force ranking', () => {
+    const arb = fc.integer({ min: 30, max: 80 }).chain((n) =>
+      fc.record({ scores: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: n, maxLength: n }), excludedEvery: fc.integer({ min: 3, max: 7 }), seed: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(arb, ({ scores, excludedEvery, seed }) => {
+        const n = scores.length;
+        const mask = Uint8Array.from(scores, (_, i) => (i % excludedEvery === 1 ? 1 : 0));
+        const relevant = Int32Array.from(scores.map((_, i) => i).filter((i) => mask[i] === 0 && i % 2 === 0));
+        expect(relevant.length).toBeGreaterThan(8);
+        const row = Float32Array.from(scores, (s, i) => (mask[i] === 1 ? -Infinity : s));
+        const tie = tieBreakOrder(n, seed);
+        const better = (a: number, b: number) => row[a] > row[b] || (row[a] === row[b] && tie[a] < tie[b]);
+        const sorted = scores.map((_, i) => i).filter((i) => mask[i] === 0).sort((a, b) => (better(a, b) ? -1 : 1));
+        const ranks = new Float64Array(relevant.length);
+        rankRelevant(row, relevant, mask, tie, ranks);
+        expect(Array.from(ranks)).toEqual(Array.from(relevant, (r) => sorted.indexOf(r) + 1));
+      }),
+    );
+  });
+});
+
 describe('linkPredictionScores', () => {
   it('scores pairs with the given function', () => {
     const pos = { src: Int32Array.of(0, 1), dst: Int32Array.of(2, 3) };
