@@ -28,9 +28,16 @@ const results: Record<string, unknown> = {};
 for (const bench of selected) {
   console.error(`[bench] ${bench.name} …`);
   const started = performance.now();
-  const result = await bench.run({ products });
-  results[bench.name] = result.figures;
-  sections.push(`## ${bench.title}\n\n${result.markdown}\n\n_(benchmark \`${bench.name}\`, ${((performance.now() - started) / 1000).toFixed(0)} s)_`);
+  try {
+    const result = await bench.run({ products });
+    results[bench.name] = result.figures;
+    sections.push(`## ${bench.title}\n\n${result.markdown}\n\n_(benchmark \`${bench.name}\`, ${((performance.now() - started) / 1000).toFixed(0)} s)_`);
+  } catch (err) {
+    // One failing benchmark must not discard the others' figures.
+    process.exitCode = 1;
+    results[bench.name] = { error: (err as Error).message };
+    sections.push(`## ${bench.title}\n\n**Failed:** ${(err as Error).message}`);
+  }
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version}`;
