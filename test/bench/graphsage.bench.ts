@@ -57,7 +57,7 @@ export const graphsageBenchmark: Benchmark = {
         '',
         '| figure | value |',
         '|---|---|',
-        `| whole run (ingest, split, train, evaluate 7 methods × 5 protocols), wasm | ${fmt(wallSeconds, 0)} s |`,
+        `| whole run (ingest, split, train, evaluate every method × 5 protocols), wasm | ${fmt(wallSeconds, 0)} s |`,
         `| training | ${fmt(run.trainSeconds as number, 0)} s for ${epochs} epochs (${fmt((run.trainSeconds as number) / Math.max(1, epochs), 1)} s/epoch incl. validation), best epoch ${run.bestEpoch} |`,
         `| evaluation | ${fmt(run.evaluateSeconds as number, 0)} s |`,
         `| peak RSS of the run | ${run.peakRssMB} MB |`,
