@@ -1,3 +1,4 @@
+import { peakRssMB } from '../util/progress.ts';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { ingest, type IngestReport } from '../data/ingest.ts';
 import { formatCount, table } from './format.ts';
@@ -48,7 +49,7 @@ export const ingestCommand: Command = {
     const seconds = (performance.now() - started) / 1000;
     ctx.print(describe(report));
     if (splits) ctx.print(`splits (seed ${splits.seed}): ${JSON.stringify({ coPurchase: splits.coPurchase, reviews: splits.reviews })}`);
-    ctx.print(`took ${seconds.toFixed(1)}s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-    return { ...report, ...(splits ? { splits } : {}), seconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    ctx.print(`took ${seconds.toFixed(1)}s, peak RSS ${peakRssMB()} MB`);
+    return { ...report, ...(splits ? { splits } : {}), seconds, peakRssMB: peakRssMB() };
   },
 };

@@ -1,3 +1,4 @@
+import { peakRssMB } from '../util/progress.ts';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { generateSynthetic } from '../synth/generate.ts';
 import { numberFlag, parseFlags, type Command } from './command.ts';
@@ -59,7 +60,7 @@ export const synthCommand: Command = {
     const seconds = (performance.now() - started) / 1000;
     const c = summary.counts;
     ctx.print(`wrote ${summary.out}: ${formatCount(c.products)} products, ${formatCount(c.alsoBought)} also_bought links, ${formatCount(c.users)} users, ${formatCount(c.reviews)} reviews, ${formatCount(c.imageRecords)} image records`);
-    ctx.print(`took ${seconds.toFixed(1)}s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-    return { ...summary, seconds, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    ctx.print(`took ${seconds.toFixed(1)}s, peak RSS ${peakRssMB()} MB`);
+    return { ...summary, seconds, peakRssMB: peakRssMB() };
   },
 };

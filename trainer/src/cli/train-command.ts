@@ -1,3 +1,4 @@
+import { peakRssMB } from '../util/progress.ts';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { BACKENDS, type BackendName } from '../models/backend.ts';
 import { parseGraphSageConfig } from '../train/graphsage-config.ts';
@@ -53,6 +54,6 @@ export const trainCommand: Command = {
     });
     if (result.report) ctx.print(metricsTables(result.report.protocols));
     if (result.reportPath) ctx.print(`report: ${result.reportPath}`);
-    return { run: values.out, backend: result.run.backend, trainSeconds: result.run.trainSeconds, evaluateSeconds: result.report?.timings.evaluate, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), bestEpoch: result.run.bestEpoch, epochs: result.run.history.length, data: result.run.data, protocols: result.report?.protocols ?? [], report: result.reportPath };
+    return { run: values.out, backend: result.run.backend, trainSeconds: result.run.trainSeconds, evaluateSeconds: result.report?.timings.evaluate, peakRssMB: peakRssMB(), bestEpoch: result.run.bestEpoch, epochs: result.run.history.length, data: result.run.data, protocols: result.report?.protocols ?? [], report: result.reportPath };
   },
 };

@@ -1,13 +1,12 @@
 import { embedGraph, embedNewProduct, type GraphEmbeddings, type GraphSageWeights } from '../../../artifacts/src/forward/graphsage.ts';
-import { hasEdge, neighbors, type Csr, type EdgeList } from '../graph/csr.ts';
-import { featureRow } from '../models/feature-rows.ts';
+import { hasEdge, type Csr, type EdgeList } from '../graph/csr.ts';
 import type { PreparedData } from '../train/graphsage-data.ts';
 import { silentProgress, type Progress } from '../util/progress.ts';
 import { Rng } from '../util/rng.ts';
 import { adamicAdarScorer, commonNeighborsScorer, itemKnnScorer, popularityScorer, randomScorer, tfidfScorer } from './baselines.ts';
 import { embeddingScorer, rowOf } from './embedding-scorer.ts';
 import { linkPrediction } from './link-prediction.ts';
-import { coldStartTask, heldOutEdgeTask, studyProtocolTask, type NodeRankingTask } from './protocols.ts';
+import { coldStartTask, heldOutEdgeTask, nodeQuery, studyProtocolTask, type NodeRankingTask } from './protocols.ts';
 import { evaluateRanking } from './ranking.ts';
 import type { SampleRecommendation } from './report-data.ts';
 import type { MethodResult, ProtocolResult, Query, Scorer, TrainingView } from './types.ts';
@@ -149,7 +148,7 @@ export async function evaluateGraphSage(data: PreparedData, weights: GraphSageWe
   const view: TrainingView = { graph: trainGraph, features: { ...data.features } };
   const tuned = await tunePopularityWeight(data, weights, seed);
   const scorers = methods(view, weights, emb, seed, tuned.beta);
-  const queryOf = (u: number): Query => ({ node: u, features: featureRow(data.features, u), knownNeighbors: neighbors(trainGraph, u) });
+  const queryOf = (u: number): Query => nodeQuery(trainGraph, data.features, u);
   const protocols: ProtocolResult[] = [];
   const samples: SampleRecommendation[] = [];
 

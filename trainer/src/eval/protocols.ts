@@ -23,7 +23,8 @@ function relevantByEndpoint(edges: EdgeList): Map<number, number[]> {
   return byNode;
 }
 
-function nodeQuery(train: Csr, features: NodeFeatures, node: number): Query {
+/** A product known to the training graph, as a query: its features and training neighbours. */
+export function nodeQuery(train: Csr, features: NodeFeatures, node: number): Query {
   return { node, features: featureRow(features, node), knownNeighbors: neighbors(train, node) };
 }
 

@@ -43,7 +43,8 @@ export interface TrainOutput {
   resumedFrom: number;
 }
 
-interface Batch {
+/** A training batch: distinct target nodes, positive and negative pairs as rows of `targets`, and the positive pairs hidden from sampling. */
+export interface Batch {
   targets: Int32Array;
   pos: EdgeList;
   neg: EdgeList;
@@ -51,7 +52,7 @@ interface Batch {
 }
 
 /** Builds a batch: distinct targets, positives and negatives as rows of the targets. */
-function makeBatch(edges: EdgeList, order: Int32Array, from: number, to: number, numNodes: number, negatives: number, rng: Rng): Batch {
+export function makeBatch(edges: EdgeList, order: Int32Array, from: number, to: number, numNodes: number, negatives: number, rng: Rng): Batch {
   const index = new Map<number, number>();
   const row = (v: number): number => {
     let r = index.get(v);
@@ -92,7 +93,8 @@ function dropoutSets(targets: Int32Array, config: GraphSageConfig, rng: Rng): { 
   return { isolated, single };
 }
 
-function batchLoss(model: GraphSageModel, input: TrainInput, batch: Batch, rng: Rng, dropout: boolean): tf.Scalar {
+/** The loss of one batch: sample its neighbourhoods (with neighbour dropout when training), embed, score. */
+export function batchLoss(model: GraphSageModel, input: TrainInput, batch: Batch, rng: Rng, dropout: boolean): tf.Scalar {
   const { config } = input;
   const sets = dropout ? dropoutSets(batch.targets, config, rng) : { isolated: undefined, single: undefined };
   const blocks = sampleBlocks(input.graph, batch.targets, rng, { fanouts: config.fanouts, excludedPairs: batch.excluded, ...sets });

@@ -97,3 +97,8 @@ class BarProgress implements Progress {
     process.stderr.write(`${this.stage}: done in ${elapsed}s${message ? ` — ${message}` : ''}\n`);
   }
 }
+
+/** This process's peak resident memory so far, in MB. */
+export function peakRssMB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
