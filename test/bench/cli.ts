@@ -5,8 +5,13 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs `graphrec <args> --json` in a child process and returns its last stdout line, parsed. */
 export function runCli(args: string[], options: { quiet?: boolean } = {}): Promise<Record<string, unknown>> {
+  return runScript('trainer/src/cli.ts', [...args, '--json'], options);
+}
+
+/** Runs a TypeScript script (relative to the project root) in its own process; its last stdout line is parsed as JSON. */
+export function runScript(script: string, args: string[], options: { quiet?: boolean } = {}): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'trainer/src/cli.ts', ...args, '--json'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', options.quiet ? 'ignore' : 'inherit'],
     });

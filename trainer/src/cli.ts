@@ -11,8 +11,11 @@ import { ingestCommand } from './cli/ingest-command.ts';
 import { synthCommand } from './cli/synth-command.ts';
 import { trainCommand } from './cli/train-command.ts';
 import { evalCommand } from './cli/eval-command.ts';
+import { publishCommand } from './cli/publish-command.ts';
+import { pruneCommand, rollbackCommand, versionsCommand } from './cli/versions-command.ts';
+import { exportCommand } from './cli/export-command.ts';
 
-const commands: Command[] = [ingestCommand, synthCommand, trainCommand, evalCommand];
+const commands: Command[] = [ingestCommand, synthCommand, trainCommand, evalCommand, exportCommand, publishCommand, versionsCommand, rollbackCommand, pruneCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

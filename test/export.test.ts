@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { embedNewProduct } from '../artifacts/src/forward/graphsage.ts';
+import { decodeForwardWeights, decodeNeighborState } from '../artifacts/src/forward/weights-codec.ts';
+import { catalogueShardOf } from '../artifacts/src/manifest/keys.ts';
+import { CatalogueShardSchema, manifestObjects, parseManifest, PopularListSchema, ShardItemsSchema, type Manifest } from '../artifacts/src/manifest/schema.ts';
+import { Vocabulary } from '../artifacts/src/text/tfidf.ts';
+import { cosineToCodes } from '../artifacts/src/vectors/maxabs.ts';
+import { ingest } from '../trainer/src/data/ingest.ts';
+import { exportRun } from '../trainer/src/export/export-run.ts';
+import { generateSynthetic } from '../trainer/src/synth/generate.ts';
+import { GraphSageConfigSchema } from '../trainer/src/train/graphsage-config.ts';
+import { trainRun } from '../trainer/src/train/graphsage-run.ts';
+import { errorCode } from './helpers/fixtures.ts';
+import { fixtureFolder } from './helpers/fixtures.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const { dir } = fixtureFolder('export');
+const data = join(dir, 'data');
+const run = join(dir, 'run');
+const out = join(dir, 'out');
+let manifest: Manifest;
+const read = (key: string): Buffer => readFileSync(join(out, key));
+const readJson = (key: string): unknown => JSON.parse(read(key).toString('utf8'));
+
+beforeAll(async () => {
+  await generateSynthetic({ products: 2000, users: 600, seed: 11, out: data });
+  const config = GraphSageConfigSchema.parse({ epochs: 3, inputDim: 32, hiddenDim: 32, outputDim: 32, batchSize: 512 });
+  await trainRun({ dataPath: data, runDir: run, protocol: 'standard', config });
+  await exportRun(run, { outDir: out, shardItems: 500, recallQueries: 400 });
+  manifest = parseManifest(read('manifest.json').toString('utf8'));
+}, 300_000);
+
+describe('graphrec export', () => {
+  it('writes a manifest whose every object exists with its size and sha256', () => {
+    const objects = manifestObjects(manifest);
+    expect(objects.length).toBe(manifest.index.shards.length * 3 + manifest.catalogue.objects.length + 3);
+    for (const ref of objects) {
+      const bytes = read(ref.key);
+      expect(bytes.byteLength, ref.key).toBe(ref.bytes);
+      expect(createHash('sha256').update(bytes).digest('hex'), ref.key).toBe(ref.sha256);
+    }
+    expect(manifest.evaluation?.['held-out-edges']?.graphsage?.['hr@10']).toBeGreaterThan(0);
+  });
+
+  it('puts every product in exactly one shard, within the capacity, with consistent codes', () => {
+    const seen = new Set<number>();
+    for (const s of manifest.index.shards) {
+      const items = ShardItemsSchema.parse(readJson(s.meta.key));
+      expect(items.keys.length).toBe(s.items);
+      expect(read(s.codes.key).byteLength).toBe(s.items * manifest.model.dimensions * 2);
+      for (const k of items.keys) {
+        expect(seen.has(k)).toBe(false);
+        seen.add(k);
+      }
+      expect(s.items).toBeLessThanOrEqual(Math.ceil((1.5 * manifest.items) / manifest.index.shards.length));
+    }
+    expect(seen.size).toBe(manifest.items);
+    expect(manifest.index.centroids).toHaveLength(manifest.index.shards.length);
+  });
+
+  it('reaches recall@10 ≥ 0.98 against exact float32 search through the served query path', () => {
+    expect(manifest.index.shards.length).toBeGreaterThan(1);
+    expect(manifest.index.recallAt10).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('finds every product in the catalogue object its id hashes to, pointing at its shard row', async () => {
+    const { coPurchase } = await ingest(data);
+    const asins = coPurchase!.products.asins;
+    const objects = manifest.catalogue.objects;
+    const shardKeys = manifest.index.shards.map((s) => new Set(ShardItemsSchema.parse(readJson(s.meta.key)).keys));
+    const catalogue = objects.map((o) => CatalogueShardSchema.parse(readJson(o.key)));
+    expect(catalogue.reduce((s, c) => s + Object.keys(c.items).length, 0)).toBe(asins.length);
+    for (const [key, asin] of asins.entries()) {
+      const entry = catalogue[catalogueShardOf(asin, objects.length)]!.items[asin];
+      expect(entry?.key).toBe(key);
+      expect(shardKeys[entry!.shard]!.has(key)).toBe(true);
+    }
+    const popular = PopularListSchema.parse(readJson(manifest.popular.key)).items;
+    expect(popular.length).toBeGreaterThan(0);
+    expect(popular.every((p, i) => i === 0 || popular[i - 1]!.popularity >= p.popularity)).toBe(true);
+  });
+
+  it("recomputes a known product's embedding from its title and its neighbours' stored states (cosine ≥ 0.999)", async () => {
+    const { coPurchase } = await ingest(data);
+    const { products, graph } = coPurchase!;
+    const forward = manifest.forward!;
+    const weights = decodeForwardWeights(read(forward.weights.key), forward.dims);
+    const vocabulary = Vocabulary.parse(readJson(forward.vocabulary.key));
+    const objects = manifest.catalogue.objects;
+    const catalogue = objects.map((o) => CatalogueShardSchema.parse(readJson(o.key)));
+    const entryOf = (asin: string) => catalogue[catalogueShardOf(asin, objects.length)]!.items[asin]!;
+    const codesOf = new Map<number, Int16Array>();
+    for (const s of manifest.index.shards) {
+      const keys = ShardItemsSchema.parse(readJson(s.meta.key)).keys;
+      const bytes = read(s.codes.key);
+      const codes = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      keys.forEach((k, i) => codesOf.set(k, codes.subarray(i * forward.dims.output, (i + 1) * forward.dims.output)));
+    }
+    let worst = 1;
+    for (let key = 0; key < products.asins.length; key += 7) {
+      const neighbors = Array.from(graph.targets.subarray(graph.offsets[key], graph.offsets[key + 1]), (u) => decodeNeighborState(entryOf(products.asins[u]!).state!, forward.dims.hidden));
+      const z = embedNewProduct(weights, vocabulary.transform(products.titles[key]!), neighbors);
+      worst = Math.min(worst, cosineToCodes(z, codesOf.get(key)!));
+    }
+    expect(worst).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('refuses a non-empty output folder and a folder that is not a run', async () => {
+    await mkdir(join(dir, 'busy'), { recursive: true });
+    await expect(exportRun(run, { outDir: out })).rejects.toMatchObject({ code: 'export/out-not-empty' });
+    await expect(exportRun(join(dir, 'busy'), { outDir: join(dir, 'x') })).rejects.toMatchObject({ code: 'eval/no-run' });
+    expect(errorCode(() => parseManifest('{"format":"graphrec-manifest","formatVersion":2}'))).toBe('manifest/unsupported-version');
+    expect(errorCode(() => parseManifest('{"format":"graphrec-manifest"'))).toBe('manifest/invalid');
+  });
+
+  it('runs from the command line and prints one JSON object', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'trainer/src/cli.ts', 'export', run, '--out', join(dir, 'cli-out'), '--shard-items', '1000', '--recall-queries', '100', '--json', '--quiet'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(json).toMatchObject({ ok: true, command: 'export', items: manifest.items, shards: 2 });
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'trainer/src/cli.ts', 'export', run, '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(JSON.parse(bad.stdout.trim())).toMatchObject({ ok: false, error: { code: 'cli/bad-arguments' } });
+  });
+});

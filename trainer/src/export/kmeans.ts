@@ -1,0 +1,184 @@
+import { Rng } from '../util/rng.ts';
+
+export interface KMeansOptions {
+  /** Number of clusters (capped at the number of points). */
+  k: number;
+  seed: number;
+  /** Lloyd iterations on the sample. */
+  iterations?: number;
+  /** Centroids are fitted on at most this many points; all points are then assigned. */
+  sampleSize?: number;
+  /** Seedings tried; the one with the best objective on the sample wins (k-means++ can still land two seeds in one cluster). */
+  restarts?: number;
+  /** No cluster takes more than `capacityFactor · n / k` points, so no IVF shard outgrows the isolate budget. */
+  capacityFactor?: number;
+}
+
+export interface KMeansResult {
+  /** `[k, dim]`, L2-normalised. */
+  centroids: Float32Array;
+  /** Cluster of each point. */
+  assignment: Int32Array;
+  sizes: Int32Array;
+  /** Points placed in a cluster other than their nearest because it was full. */
+  displaced: number;
+}
+
+/**
+ * Spherical k-means (cosine) for IVF sharding: k-means++ seeding and Lloyd
+ * iterations on a sample, then a capacity-bounded assignment of every point.
+ * Deterministic for a seed.
+ */
+export function sphericalKMeans(vectors: Float32Array, dim: number, options: KMeansOptions): KMeansResult {
+  const n = vectors.length / dim;
+  const k = Math.max(1, Math.min(options.k, n));
+  const rng = new Rng(options.seed);
+  const sample = samplePoints(n, options.sampleSize ?? 100_000, rng);
+  let best: { centroids: Float32Array; objective: number } | undefined;
+  for (let r = 0; r < Math.max(1, options.restarts ?? 3); r++) {
+    const fitted = lloyd(vectors, dim, sample, k, options.iterations ?? 12, rng);
+    if (!best || fitted.objective > best.objective) best = fitted;
+  }
+  return assignWithCapacity(vectors, dim, best!.centroids, k, Math.ceil(((options.capacityFactor ?? 1.5) * n) / k));
+}
+
+/** One seeding plus Lloyd iterations; the objective is the summed cosine of sample points to their centroid. */
+function lloyd(vectors: Float32Array, dim: number, sample: Int32Array, k: number, iterations: number, rng: Rng): { centroids: Float32Array; objective: number } {
+  const centroids = seedPlusPlus(vectors, dim, sample, k, rng);
+  const assignment = new Int32Array(sample.length);
+  let objective = 0;
+  for (let it = 0; it < iterations; it++) {
+    let moved = 0;
+    objective = 0;
+    for (let s = 0; s < sample.length; s++) {
+      const best = nearest(vectors, sample[s] * dim, centroids, k, dim);
+      if (best.index !== assignment[s]) moved++;
+      assignment[s] = best.index;
+      objective += best.similarity;
+    }
+    if (it > 0 && moved === 0) break;
+    recomputeCentroids(vectors, dim, sample, assignment, centroids, k, rng);
+  }
+  return { centroids, objective };
+}
+
+function samplePoints(n: number, size: number, rng: Rng): Int32Array {
+  if (n <= size) return Int32Array.from({ length: n }, (_, i) => i);
+  // Partial Fisher–Yates over an index array: exact sampling without replacement.
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < size; i++) {
+    const j = i + rng.int(n - i);
+    const t = all[i];
+    all[i] = all[j];
+    all[j] = t;
+  }
+  return all.slice(0, size);
+}
+
+function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
+  let s = 0;
+  for (let j = 0; j < dim; j++) s += a[ao + j] * b[bo + j];
+  return s;
+}
+
+function nearest(vectors: Float32Array, offset: number, centroids: Float32Array, k: number, dim: number): { index: number; similarity: number } {
+  let index = 0;
+  let similarity = -Infinity;
+  for (let c = 0; c < k; c++) {
+    const s = dot(vectors, offset, centroids, c * dim, dim);
+    if (s > similarity) {
+      similarity = s;
+      index = c;
+    }
+  }
+  return { index, similarity };
+}
+
+function normaliseRow(m: Float32Array, offset: number, dim: number): boolean {
+  let s = 0;
+  for (let j = 0; j < dim; j++) s += m[offset + j] * m[offset + j];
+  if (!(s > 0)) return false;
+  const inv = 1 / Math.sqrt(s);
+  for (let j = 0; j < dim; j++) m[offset + j] *= inv;
+  return true;
+}
+
+/** k-means++ with cosine distance `1 − cos`. */
+function seedPlusPlus(vectors: Float32Array, dim: number, sample: Int32Array, k: number, rng: Rng): Float32Array {
+  const centroids = new Float32Array(k * dim);
+  const distance = new Float64Array(sample.length).fill(Infinity);
+  let pick = sample[rng.int(sample.length)];
+  for (let c = 0; c < k; c++) {
+    centroids.set(vectors.subarray(pick * dim, pick * dim + dim), c * dim);
+    normaliseRow(centroids, c * dim, dim);
+    let total = 0;
+    for (let s = 0; s < sample.length; s++) {
+      const d = Math.max(0, 1 - dot(vectors, sample[s] * dim, centroids, c * dim, dim));
+      if (d < distance[s]) distance[s] = d;
+      total += distance[s] * distance[s];
+    }
+    let r = rng.next() * total;
+    pick = sample[rng.int(sample.length)];
+    if (total > 0) {
+      for (let s = 0; s < sample.length; s++) {
+        r -= distance[s] * distance[s];
+        if (r <= 0) {
+          pick = sample[s];
+          break;
+        }
+      }
+    }
+  }
+  return centroids;
+}
+
+function recomputeCentroids(vectors: Float32Array, dim: number, sample: Int32Array, assignment: Int32Array, centroids: Float32Array, k: number, rng: Rng): void {
+  const sums = new Float32Array(k * dim);
+  for (let s = 0; s < sample.length; s++) {
+    const base = sample[s] * dim;
+    const c = assignment[s] * dim;
+    for (let j = 0; j < dim; j++) sums[c + j] += vectors[base + j];
+  }
+  for (let c = 0; c < k; c++) {
+    // An emptied cluster restarts from a random sample point rather than vanishing.
+    if (!normaliseRow(sums, c * dim, dim)) {
+      const p = sample[rng.int(sample.length)] * dim;
+      sums.set(vectors.subarray(p, p + dim), c * dim);
+      normaliseRow(sums, c * dim, dim);
+    }
+  }
+  centroids.set(sums);
+}
+
+function assignWithCapacity(vectors: Float32Array, dim: number, centroids: Float32Array, k: number, capacity: number): KMeansResult {
+  const n = vectors.length / dim;
+  const assignment = new Int32Array(n);
+  const similarity = new Float32Array(n);
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < n; i++) {
+    const best = nearest(vectors, i * dim, centroids, k, dim);
+    assignment[i] = best.index;
+    similarity[i] = best.similarity;
+    sizes[best.index]++;
+  }
+  // Overfull clusters keep the points closest to their centroid; the rest go
+  // to their nearest cluster with room.
+  const overflow: number[] = [];
+  for (let c = 0; c < k; c++) {
+    if (sizes[c] <= capacity) continue;
+    const members: number[] = [];
+    for (let i = 0; i < n; i++) if (assignment[i] === c) members.push(i);
+    members.sort((a, b) => similarity[b] - similarity[a]);
+    for (const i of members.slice(capacity)) overflow.push(i);
+    sizes[c] = capacity;
+  }
+  const scores = new Float32Array(k);
+  for (const i of overflow) {
+    for (let c = 0; c < k; c++) scores[c] = sizes[c] < capacity ? dot(vectors, i * dim, centroids, c * dim, dim) : -Infinity;
+    let best = 0;
+    for (let c = 1; c < k; c++) if (scores[c] > scores[best]) best = c;
+    assignment[i] = best;
+    sizes[best]++;
+  }
+  return { centroids, assignment, sizes, displaced: overflow.length };
+}

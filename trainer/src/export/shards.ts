@@ -1,0 +1,73 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Index, MetricKind, ScalarKind } from 'usearch';
+import { shardCodesKey, shardIndexKey, shardItemsKey } from '../../../artifacts/src/manifest/keys.ts';
+import type { ItemDisplay, Shard, ShardItems } from '../../../artifacts/src/manifest/schema.ts';
+import type { Progress } from '../util/progress.ts';
+import { refOfFile, writeObject } from './files.ts';
+
+export interface HnswParams {
+  connectivity: number;
+  expansionAdd: number;
+  expansionSearch: number;
+  /** Threads for native index construction (0 = all cores). */
+  threads: number;
+}
+
+/**
+ * Writes one IVF shard per cluster: a native usearch HNSW file (cosine, i8)
+ * over the members' float embeddings, the members' max-abs int16 codes for
+ * re-ranking, and their display rows — all in ascending key order.
+ */
+export async function writeShards(
+  outDir: string,
+  inputs: { z: Float32Array; codes: Int16Array; dim: number; assignment: Int32Array; clusters: number; display: (key: number) => ItemDisplay },
+  params: HnswParams,
+  progress: Progress,
+): Promise<Shard[]> {
+  const { z, codes, dim, assignment, clusters } = inputs;
+  const members: number[][] = Array.from({ length: clusters }, () => []);
+  for (let key = 0; key < assignment.length; key++) members[assignment[key]].push(key);
+  await mkdir(join(outDir, 'shards'), { recursive: true });
+  const shards: Shard[] = [];
+  progress.start('building shard indexes', assignment.length, 'items');
+  let done = 0;
+  for (let id = 0, c = 0; c < clusters; c++) {
+    const keys = members[c];
+    if (keys.length === 0) continue;
+    const vectors = new Float32Array(keys.length * dim);
+    const shardCodes = new Int16Array(keys.length * dim);
+    keys.forEach((key, i) => {
+      vectors.set(z.subarray(key * dim, key * dim + dim), i * dim);
+      shardCodes.set(codes.subarray(key * dim, key * dim + dim), i * dim);
+    });
+    const index = new Index({
+      dimensions: dim,
+      metric: MetricKind.Cos,
+      quantization: ScalarKind.I8,
+      connectivity: params.connectivity,
+      expansion_add: params.expansionAdd,
+      expansion_search: params.expansionSearch,
+      multi: false,
+    });
+    index.add(BigUint64Array.from(keys, BigInt), vectors, params.threads);
+    const indexKey = shardIndexKey(id);
+    const indexPath = join(outDir, indexKey);
+    await rm(indexPath, { force: true });
+    index.save(indexPath);
+    const items: ShardItems = { shard: id, keys, items: keys.map(inputs.display) };
+    shards.push({
+      id,
+      centroid: c,
+      items: keys.length,
+      index: await refOfFile(outDir, indexKey),
+      codes: await writeObject(outDir, shardCodesKey(id), new Uint8Array(shardCodes.buffer, 0, shardCodes.byteLength)),
+      meta: await writeObject(outDir, shardItemsKey(id), JSON.stringify(items)),
+    });
+    id++;
+    done += keys.length;
+    progress.update(done, { shards: id });
+  }
+  progress.finish(`${shards.length} shards, largest ${Math.max(...shards.map((s) => s.items)).toLocaleString('en-US')} items`);
+  return shards;
+}
