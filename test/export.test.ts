@@ -17,8 +17,18 @@ import { GraphSageConfigSchema } from '../trainer/src/train/graphsage-config.ts'
 import { trainRun } from '../trainer/src/train/graphsage-run.ts';
 import { errorCode } from './helpers/fixtures.ts';
 import { fixtureFolder } from './helpers/fixtures.ts';
+import { S3RVER_CREDENTIALS, useS3Server } from './helpers/s3-server.ts';
+import { publishExport } from '../trainer/src/publish/publish.ts';
+import { openS3Store } from '../trainer/src/publish/s3-store.ts';
+import { objectKeys } from '../artifacts/src/manifest/keys.ts';
+import { CurrentPointerSchema, parseArtifactJson } from '../artifacts/src/manifest/schema.ts';
+import { assembleShard } from '../artifacts/src/index/shard.ts';
+import { searchIvf } from '../artifacts/src/index/ivf.ts';
+import { sha256Hex } from '../artifacts/src/manifest/sha256.ts';
+import { openUsearchIndex } from '../artifacts/src/usearch/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+const s3 = useS3Server();
 const { dir } = fixtureFolder('export');
 const data = join(dir, 'data');
 const run = join(dir, 'run');
@@ -116,6 +126,42 @@ describe('graphrec export', () => {
     await expect(exportRun(join(dir, 'busy'), { outDir: join(dir, 'x') })).rejects.toMatchObject({ code: 'eval/no-run' });
     expect(errorCode(() => parseManifest('{"format":"graphrec-manifest","formatVersion":2}'))).toBe('manifest/unsupported-version');
     expect(errorCode(() => parseManifest('{"format":"graphrec-manifest"'))).toBe('manifest/invalid');
+  });
+
+  it('publishes to S3 and serves a query from what it reads back, through the artifacts reader', async () => {
+    const credentials = { accessKeyId: S3RVER_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: S3RVER_CREDENTIALS.AWS_SECRET_ACCESS_KEY };
+    const store = openS3Store({ bucket: s3.bucket, endpoint: s3.endpoint, region: 'auto', credentials });
+    try {
+      const published = await publishExport(out, store, { prefix: 'e2e' });
+      expect(published.version).toBe(manifest.version);
+      const keys = objectKeys('e2e', 'graphsage');
+      const fetch = async (key: string): Promise<Uint8Array> => {
+        const body = await store.get(key);
+        if (!body) throw new Error(`missing ${key}`);
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of body) chunks.push(chunk);
+        return new Uint8Array(Buffer.concat(chunks));
+      };
+      const current = parseArtifactJson(CurrentPointerSchema, new TextDecoder().decode(await fetch(keys.current)), 'CURRENT');
+      const manifestBytes = await fetch(keys.object(current.version, 'manifest.json'));
+      expect(await sha256Hex(manifestBytes)).toBe(current.manifestSha256);
+      const served = parseManifest(new TextDecoder().decode(manifestBytes));
+      const load = async (id: number) => {
+        const s = served.index.shards[id]!;
+        const [index, codes, meta] = await Promise.all([s.index, s.codes, s.meta].map((r) => fetch(keys.object(current.version, r.key))));
+        for (const [ref, bytes] of [[s.index, index], [s.codes, codes], [s.meta, meta]] as const) expect(await sha256Hex(bytes!)).toBe(ref.sha256);
+        return assembleShard(id, openUsearchIndex(index!), ShardItemsSchema.parse(JSON.parse(new TextDecoder().decode(meta!))), codes!, served.model.dimensions);
+      };
+      const shard0 = await load(0);
+      const key = shard0.keys[0]!;
+      const query = Float32Array.from(shard0.codes.subarray(0, served.model.dimensions));
+      const hits = await searchIvf(query, served.index.centroids, load, { k: 5, nprobe: served.index.nprobe, shortlist: served.quantization.shortlist, exclude: new Set([key]) });
+      expect(hits).toHaveLength(5);
+      expect(hits.some((h) => h.key === key)).toBe(false);
+      expect(hits.every((h, i) => i === 0 || hits[i - 1]!.score >= h.score)).toBe(true);
+    } finally {
+      await store.close();
+    }
   });
 
   it('runs from the command line and prints one JSON object', () => {
