@@ -1,0 +1,79 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { timing } from 'hono/timing';
+import { readConfig, type Config } from './config.ts';
+import type { AppEnv } from './routes/context.ts';
+import { errorResponse, onError } from './routes/errors.ts';
+import { itemRoutes } from './routes/items.ts';
+import { metaRoutes } from './routes/meta.ts';
+import { runtimeFor } from './runtime.ts';
+
+function originAllowed(origin: string, config: Config): boolean {
+  const allowed = config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  return allowed.includes('*') || allowed.includes(origin);
+}
+
+/**
+ * The recommendation API: JSON in, JSON out, every error a JSON body with a
+ * code. Requests are answered from the version `CURRENT` named when they
+ * arrived; GET answers carry that version's ETag and a short Cache-Control.
+ */
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        return errorResponse(c, 'request/invalid', `${result.target} ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+      }
+    },
+  });
+
+  app.use('*', timing({ totalDescription: 'total' }));
+  app.use('*', async (c, next) => {
+    const config = readConfig(c.env);
+    c.set('config', config);
+    c.set('runtime', runtimeFor(c.env, config));
+    await next();
+  });
+  app.use('/v1/*', (c, next) =>
+    cors({
+      origin: (origin) => (originAllowed(origin, c.get('config')) ? origin : null),
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['content-type', 'if-none-match'],
+      exposeHeaders: ['server-timing', 'etag', 'x-graphrec-version'],
+      maxAge: 86_400,
+    })(c, next),
+  );
+  app.use('/v1/*', (c, next) =>
+    bodyLimit({
+      maxSize: c.get('config').MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, 'request/too-large', `request body is larger than ${c.get('config').MAX_BODY_BYTES} bytes`),
+    })(c, next),
+  );
+  // Resolve the served version once per request (health resolves its own, tolerating none).
+  app.use('/v1/*', async (c, next) => {
+    if (c.req.path === '/v1/health' || c.req.method === 'OPTIONS') return next();
+    const served = await c.get('runtime').current.get();
+    c.set('served', served);
+    c.header('x-graphrec-version', served.version);
+    const etag = `"${served.version}"`;
+    if (c.req.method === 'GET') {
+      if (c.req.header('if-none-match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+        return c.body(null, 304, { etag, 'cache-control': `public, max-age=${c.get('config').CURRENT_TTL_SECONDS}` });
+      }
+    }
+    await next();
+    if (c.req.method === 'GET' && c.res.status === 200) {
+      c.res.headers.set('etag', etag);
+      c.res.headers.set('cache-control', `public, max-age=${c.get('config').CURRENT_TTL_SECONDS}`);
+    } else if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
+  });
+
+  metaRoutes(app);
+  itemRoutes(app);
+  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'graphrec recommendation API', version: '1' } });
+  app.notFound((c) => errorResponse(c, 'route/not-found', `no route for ${c.req.method} ${c.req.path}; see /openapi.json`, 404));
+  app.onError(onError);
+  return app;
+}

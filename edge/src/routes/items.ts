@@ -1,0 +1,116 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { endTime, startTime } from 'hono/timing';
+import { GraphrecError } from '../../../artifacts/src/errors.ts';
+import { Recommender } from '../serve/recommender.ts';
+import type { App } from './context.ts';
+import { errorResponses, FallbackQuery, ItemSchema, jsonContent, RecommendationSchema } from './schemas.ts';
+
+const K = z.coerce.number().int().min(1).max(1000).default(10).openapi({ description: 'Number of items (at most the MAX_K var)' });
+const Ids = (max: number) => z.array(z.string().min(1).max(64)).max(max);
+
+const similar = createRoute({
+  method: 'get',
+  path: '/v1/items/{id}/similar',
+  summary: 'Nearest products to a known product (itself excluded)',
+  request: {
+    params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'B00CXZPG0O' }) }),
+    query: z.object({ k: K, fallback: FallbackQuery }),
+  },
+  responses: { 200: jsonContent(RecommendationSchema.extend({ id: z.string() }), 'Similar products'), 304: { description: 'Not modified (same version)' }, ...errorResponses },
+});
+
+const recommend = createRoute({
+  method: 'post',
+  path: '/v1/recommend',
+  summary: "Recommendations from a shopper's recent products",
+  request: {
+    query: z.object({ fallback: FallbackQuery }),
+    body: { content: { 'application/json': { schema: z.object({ history: Ids(1000).min(1), k: K, exclude: Ids(1000).default([]) }).openapi('RecommendRequest') } }, required: true },
+  },
+  responses: { 200: jsonContent(RecommendationSchema.extend({ unknown: z.array(z.string()) }), 'Recommended products'), 413: jsonContent(z.object({}), 'Body too large'), ...errorResponses },
+});
+
+const embed = createRoute({
+  method: 'post',
+  path: '/v1/items/embed',
+  summary: 'Embed a product that is not in the index (inductive GraphSAGE) and return its nearest products',
+  request: {
+    query: z.object({ fallback: FallbackQuery }),
+    body: {
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              title: z.string().trim().min(1).max(1000),
+              neighbors: Ids(1000).default([]).openapi({ description: 'Ids of known products it is bought with' }),
+              price: z.number().nonnegative().optional().openapi({ description: 'Echoed back; not a GraphSAGE feature' }),
+              k: K,
+            })
+            .openapi('EmbedRequest'),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: {
+    200: jsonContent(z.object({ version: z.string(), embedding: z.array(z.number()), items: z.array(ItemSchema), unknownNeighbors: z.array(z.string()), titleTerms: z.number().int(), fallback: z.literal('popular').optional() }), 'The embedding and nearest products'),
+    422: jsonContent(z.object({}), 'Nothing to embed from'),
+    ...errorResponses,
+  },
+});
+
+function checkLimit(what: string, n: number, max: number): void {
+  if (n > max) throw new GraphrecError('request/invalid', `${what} is ${n}; this service allows at most ${max}`);
+}
+
+/** The recommendation routes. */
+export function itemRoutes(app: App): void {
+  app.openapi(similar, async (c) => {
+    const { id } = c.req.valid('param');
+    const { k, fallback } = c.req.valid('query');
+    checkLimit('k', k, c.get('config').MAX_K);
+    const served = c.get('served');
+    const rec = new Recommender(served);
+    startTime(c, 'search');
+    let result = await rec.similar(id, k);
+    if (!result && fallback === 'popular') result = await rec.popular(k, new Set([id]));
+    endTime(c, 'search');
+    if (!result) throw new GraphrecError('item/unknown', `unknown item id '${id}' in version ${served.version}; add ?fallback=popular for popular items instead`);
+    return c.json({ version: served.version, id, ...result }, 200);
+  });
+
+  app.openapi(recommend, async (c) => {
+    const { history, k, exclude } = c.req.valid('json');
+    const { fallback } = c.req.valid('query');
+    const config = c.get('config');
+    checkLimit('k', k, config.MAX_K);
+    checkLimit('history length', history.length, config.MAX_HISTORY);
+    checkLimit('exclude length', exclude.length, config.MAX_HISTORY * 4);
+    const served = c.get('served');
+    const rec = new Recommender(served);
+    startTime(c, 'search');
+    const result = await rec.recommend(history, k, exclude);
+    endTime(c, 'search');
+    if (result) return c.json({ version: served.version, ...result }, 200);
+    if (fallback === 'popular') return c.json({ version: served.version, unknown: history, ...(await rec.popular(k, new Set([...history, ...exclude]))) }, 200);
+    throw new GraphrecError('item/unknown', `none of the ${history.length} history ids is known in version ${served.version}; add ?fallback=popular for popular items instead`);
+  });
+
+  app.openapi(embed, async (c) => {
+    const { title, neighbors, k } = c.req.valid('json');
+    const { fallback } = c.req.valid('query');
+    const config = c.get('config');
+    checkLimit('k', k, config.MAX_K);
+    checkLimit('neighbors length', neighbors.length, config.MAX_HISTORY);
+    const served = c.get('served');
+    const rec = new Recommender(served);
+    startTime(c, 'embed');
+    const result = await rec.embed(title, neighbors, k);
+    endTime(c, 'embed');
+    if (result.titleTerms === 0 && result.unknownNeighbors.length === neighbors.length) {
+      if (fallback === 'popular') return c.json({ version: served.version, ...result, embedding: [], ...(await rec.popular(k)) }, 200);
+      throw new GraphrecError('embed/empty', `no word of the title is in the model's vocabulary and no neighbour is known, so there is nothing to embed from; add ?fallback=popular for popular items instead`);
+    }
+    return c.json({ version: served.version, ...result }, 200);
+  });
+}

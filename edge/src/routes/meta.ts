@@ -1,0 +1,78 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App } from './context.ts';
+import { errorResponses, jsonContent } from './schemas.ts';
+
+const health = createRoute({
+  method: 'get',
+  path: '/v1/health',
+  summary: 'Liveness, the version served, and the isolate cache',
+  responses: {
+    200: jsonContent(
+      z.object({
+        ok: z.boolean(),
+        version: z.string().nullable(),
+        lastError: z.string().optional(),
+        cache: z.object({ bytes: z.number(), budgetBytes: z.number(), entries: z.number(), loads: z.number(), hits: z.number(), evictions: z.number() }),
+        reads: z.object({ r2Reads: z.number(), cacheApiHits: z.number(), corrupt: z.number() }),
+        uptimeSeconds: z.number(),
+      }),
+      'Health',
+    ),
+    503: jsonContent(z.object({ ok: z.boolean() }), 'No version can be served'),
+  },
+});
+
+const version = createRoute({
+  method: 'get',
+  path: '/v1/version',
+  summary: 'The version served: model, creation time, index facts and held-out metrics',
+  responses: {
+    200: jsonContent(
+      z.object({
+        version: z.string(),
+        createdAt: z.string(),
+        model: z.object({ kind: z.string(), dimensions: z.number() }),
+        items: z.number(),
+        index: z.object({ shards: z.number(), nprobe: z.number(), recallAt10: z.number().optional() }),
+        source: z.object({ dataset: z.string(), fingerprint: z.string() }),
+        metrics: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.number()))).optional(),
+      }),
+      'Version',
+    ),
+    ...errorResponses,
+  },
+});
+
+export function metaRoutes(app: App): void {
+  app.openapi(health, async (c) => {
+    const rt = c.get('runtime');
+    const served = await rt.current.get().catch(() => undefined);
+    const { cache } = rt;
+    const body = {
+      ok: served !== undefined,
+      version: served?.version ?? null,
+      ...(rt.current.lastError ? { lastError: rt.current.lastError } : {}),
+      cache: { bytes: cache.bytes, budgetBytes: cache.budgetBytes, entries: cache.size, loads: cache.loads, hits: cache.hits, evictions: cache.evictions },
+      reads: { ...rt.stats },
+      uptimeSeconds: Math.round((Date.now() - rt.startedAt) / 1000),
+    };
+    c.header('cache-control', 'no-store');
+    return served ? c.json(body, 200) : c.json(body, 503);
+  });
+
+  app.openapi(version, (c) => {
+    const m = c.get('served').manifest;
+    return c.json(
+      {
+        version: m.version,
+        createdAt: m.createdAt,
+        model: m.model,
+        items: m.items,
+        index: { shards: m.index.shards.length, nprobe: m.index.nprobe, ...(m.index.recallAt10 !== undefined ? { recallAt10: m.index.recallAt10 } : {}) },
+        source: { dataset: m.source.dataset, fingerprint: m.source.fingerprint },
+        ...(m.evaluation ? { metrics: m.evaluation } : {}),
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,38 @@
+import { z } from '@hono/zod-openapi';
+
+export const ItemSchema = z
+  .object({
+    id: z.string(),
+    score: z.number().openapi({ description: 'Cosine similarity to the query (0 for popularity fallbacks)' }),
+    title: z.string(),
+    price: z.number().optional(),
+    image: z.string().optional(),
+    category: z.string().optional(),
+    popularity: z.number().int(),
+  })
+  .openapi('Item');
+
+export const RecommendationSchema = z
+  .object({
+    version: z.string(),
+    items: z.array(ItemSchema),
+    fallback: z.literal('popular').optional().openapi({ description: 'Set when the items are popular items, not personalised ones' }),
+  })
+  .openapi('Recommendation');
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({ code: z.string().openapi({ example: 'item/unknown' }), message: z.string() }),
+  })
+  .openapi('Error');
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+
+export const errorResponses = {
+  400: jsonContent(ErrorSchema, 'Invalid input'),
+  404: jsonContent(ErrorSchema, 'Unknown item'),
+  503: jsonContent(ErrorSchema, 'Artifacts unavailable or failed verification'),
+};
+
+/** `?fallback=popular`: answer an unknown id with popular items instead of 404. */
+export const FallbackQuery = z.enum(['popular', 'none']).default('none').openapi({ description: 'popular: answer unknown ids with popular items (flagged as fallback)' });

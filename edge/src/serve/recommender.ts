@@ -1,0 +1,92 @@
+import { GraphrecError } from '../../../artifacts/src/errors.ts';
+import { embedNewProduct, type NeighborState } from '../../../artifacts/src/forward/graphsage.ts';
+import { decodeNeighborState } from '../../../artifacts/src/forward/weights-codec.ts';
+import { rowOf, searchIvf, type Hit } from '../../../artifacts/src/index/ivf.ts';
+import type { CatalogueEntry, ItemDisplay } from '../../../artifacts/src/manifest/schema.ts';
+import { unitFromCodes } from '../../../artifacts/src/vectors/maxabs.ts';
+import { ServedVersion } from '../store/served-version.ts';
+
+/** One recommended item as served. */
+export interface ServedItem extends ItemDisplay {
+  score: number;
+}
+
+/** Items plus, when asked and needed, the popularity fallback flag. */
+export interface Recommendation {
+  items: ServedItem[];
+  fallback?: 'popular';
+}
+
+/**
+ * The recommendation logic of one version, free of HTTP: similar items,
+ * a shopper's history, and a new product through the forward pass.
+ */
+export class Recommender {
+  constructor(private readonly v: ServedVersion) {}
+
+  private async vectorOf(entry: CatalogueEntry): Promise<Float32Array> {
+    const shard = await this.v.shard(entry.shard);
+    const row = rowOf(shard, entry.key);
+    if (row < 0) throw new GraphrecError('artifact/corrupt', `catalogue says key ${entry.key} is in shard ${entry.shard}, which does not hold it`);
+    return unitFromCodes(shard.codes.subarray(row * shard.dim, (row + 1) * shard.dim));
+  }
+
+  private async search(query: Float32Array, k: number, exclude: Set<number>): Promise<ServedItem[]> {
+    const { index, quantization } = this.v.manifest;
+    const hits = await searchIvf(query, index.centroids, (id) => this.v.shard(id), { k, nprobe: index.nprobe, shortlist: quantization.shortlist, exclude });
+    return Promise.all(hits.map(async (h: Hit) => ({ ...ServedVersion.display(await this.v.shard(h.shard), h.key), score: round(h.score) })));
+  }
+
+  /** Entries of the known ids (in order) and the unknown ids. */
+  async lookup(ids: readonly string[]): Promise<{ known: CatalogueEntry[]; unknown: string[] }> {
+    const entries = await Promise.all(ids.map((id) => this.v.entry(id)));
+    return { known: entries.filter((e): e is CatalogueEntry => e !== undefined), unknown: ids.filter((_, i) => entries[i] === undefined) };
+  }
+
+  async popular(k: number, exclude: ReadonlySet<string> = new Set()): Promise<Recommendation> {
+    const items = (await this.v.popular()).filter((p) => !exclude.has(p.id)).slice(0, k);
+    return { items: items.map((p) => ({ ...p, score: 0 })), fallback: 'popular' };
+  }
+
+  /** Nearest items to a known item, itself excluded; undefined when the id is unknown. */
+  async similar(id: string, k: number): Promise<Recommendation | undefined> {
+    const entry = await this.v.entry(id);
+    if (!entry) return undefined;
+    return { items: await this.search(await this.vectorOf(entry), k, new Set([entry.key])) };
+  }
+
+  /**
+   * Recommendations from a shopper's recent items: the normalised mean of
+   * their vectors, seen and excluded items removed.
+   */
+  async recommend(history: readonly string[], k: number, excludeIds: readonly string[]): Promise<(Recommendation & { unknown: string[] }) | undefined> {
+    const { known, unknown } = await this.lookup(history);
+    if (known.length === 0) return undefined;
+    const excluded = await this.lookup(excludeIds);
+    const mean = new Float32Array(this.v.manifest.model.dimensions);
+    for (const e of known) {
+      const v = await this.vectorOf(e);
+      for (let j = 0; j < mean.length; j++) mean[j] += v[j];
+    }
+    const exclude = new Set([...known, ...excluded.known].map((e) => e.key));
+    return { items: await this.search(mean, k, exclude), unknown };
+  }
+
+  /**
+   * A new product's embedding by the inductive GraphSAGE pass — its title and
+   * the stored states of its known co-purchased products — and its nearest items.
+   */
+  async embed(title: string, neighbors: readonly string[], k: number): Promise<{ embedding: number[]; items: ServedItem[]; unknownNeighbors: string[]; titleTerms: number }> {
+    const { weights, vocabulary } = await this.v.forward();
+    const { known, unknown } = await this.lookup(neighbors);
+    const states: NeighborState[] = known.map((e) => {
+      if (!e.state) throw new GraphrecError('artifact/corrupt', `catalogue entry ${e.id} has no neighbour state`);
+      return decodeNeighborState(e.state, weights.dims.hidden);
+    });
+    const row = vocabulary.transform(title);
+    const z = embedNewProduct(weights, row, states);
+    return { embedding: Array.from(z), items: await this.search(z, k, new Set()), unknownNeighbors: unknown, titleTerms: row.indices.length };
+  }
+}
+
+const round = (x: number): number => Math.round(x * 1e6) / 1e6;

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { embedGraph, embedNewProduct, type GraphSageWeights } from '../../artifacts/src/forward/graphsage.ts';
+import { parseManifest, type Manifest } from '../../artifacts/src/manifest/schema.ts';
+import { Vocabulary } from '../../artifacts/src/text/tfidf.ts';
+import { ingest } from '../../trainer/src/data/ingest.ts';
+import type { CoPurchaseGraph } from '../../trainer/src/graph/copurchase.ts';
+import { inductiveSplit } from '../../trainer/src/graph/splits.ts';
+import { exportRun } from '../../trainer/src/export/export-run.ts';
+import { titleFeatures } from '../../trainer/src/models/feature-rows.ts';
+import { openLocalR2Store } from '../../trainer/src/publish/local-r2-store.ts';
+import { publishExport } from '../../trainer/src/publish/publish.ts';
+import { GraphSageConfigSchema } from '../../trainer/src/train/graphsage-config.ts';
+import { trainRun } from '../../trainer/src/train/graphsage-run.ts';
+import { arraysToWeights } from '../../trainer/src/train/graphsage-trainer.ts';
+import { readTensorFile } from '../../trainer/src/train/tensor-file.ts';
+
+export const LOCAL_BUCKET = 'graphrec-artifacts';
+
+/** A trained run and the trainer-side view of it, to compare the Worker's answers with. */
+export interface TrainedFixture {
+  runDir: string;
+  data: CoPurchaseGraph;
+  weights: GraphSageWeights;
+  vocabulary: Vocabulary;
+  /** Products the run held out with all their edges (its cold-start set). */
+  heldOut: Int32Array;
+  /** The trainer's inductive embedding of a product from its title and known neighbours (full-precision states). */
+  inductive(title: string, neighborKeys: readonly number[]): Float32Array;
+}
+
+/** Trains a small GraphSAGE run on `dataPath` (seed 1, standard protocol) into `runDir`. */
+export async function trainFixture(dataPath: string, runDir: string, config: Record<string, unknown> = {}): Promise<TrainedFixture> {
+  const parsed = GraphSageConfigSchema.parse({ epochs: 3, inputDim: 32, hiddenDim: 32, outputDim: 32, batchSize: 512, ...config });
+  await trainRun({ dataPath, runDir, protocol: 'standard', config: parsed });
+  const { coPurchase } = await ingest(dataPath);
+  const data = coPurchase!;
+  const vocabulary = Vocabulary.parse(JSON.parse(readFileSync(join(runDir, 'model', 'vocabulary.json'), 'utf8')));
+  const weights = arraysToWeights(await readTensorFile(join(runDir, 'model', 'weights.bin')), { vocab: vocabulary.size, input: parsed.inputDim, hidden: parsed.hiddenDim, output: parsed.outputDim });
+  const states = embedGraph(weights, data.graph, titleFeatures(data.products.titles, vocabulary));
+  const h = weights.dims.hidden;
+  return {
+    runDir,
+    data,
+    weights,
+    vocabulary,
+    heldOut: inductiveSplit(data.graph, { seed: parsed.seed }).heldOut,
+    inductive: (title, neighborKeys) =>
+      embedNewProduct(weights, vocabulary.transform(title), neighborKeys.map((u) => ({ p: states.p.subarray(u * h, (u + 1) * h), h1: states.h1.subarray(u * h, (u + 1) * h) }))),
+  };
+}
+
+/** Exports a run and publishes it to the local R2 bucket under `prefix`; returns the manifest. */
+export async function exportAndPublish(runDir: string, outDir: string, persistTo: string, prefix: string, options: { shardItems?: number; now?: Date } = {}): Promise<Manifest> {
+  await exportRun(runDir, { outDir, shardItems: options.shardItems ?? 500, recallQueries: 200, now: options.now });
+  const store = await openLocalR2Store({ bucket: LOCAL_BUCKET, persistTo });
+  try {
+    await publishExport(outDir, store, { prefix });
+  } finally {
+    await store.close();
+  }
+  return parseManifest(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
+}
+
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(aa * bb);
+}
