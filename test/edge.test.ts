@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeOrder, rowOf, searchIvf, type ShardVectors } from '../artifacts/src/index/ivf.ts';
-import { catalogueShardOf, objectKeys } from '../artifacts/src/manifest/keys.ts';
-import { CatalogueShardSchema, type Manifest } from '../artifacts/src/manifest/schema.ts';
-import { unitFromCodes } from '../artifacts/src/vectors/maxabs.ts';
+import { probeOrder, type ShardVectors } from '../artifacts/src/index/ivf.ts';
+import { objectKeys } from '../artifacts/src/manifest/keys.ts';
+import type { Manifest } from '../artifacts/src/manifest/schema.ts';
 import { loadShards } from '../trainer/src/export/recall.ts';
 import { bytesBody } from '../trainer/src/publish/object-store.ts';
 import { openLocalR2Store } from '../trainer/src/publish/local-r2-store.ts';
 import { generateSynthetic } from '../trainer/src/synth/generate.ts';
-import { cosine, exportAndPublish, LOCAL_BUCKET, trainFixture, type TrainedFixture } from './helpers/edge-fixture.ts';
+import { cosine, expectedSimilar, exportAndPublish, exportedEntry, LOCAL_BUCKET, storedVector, trainFixture, type TrainedFixture } from './helpers/edge-fixture.ts';
 import { fixtureFolder } from './helpers/fixtures.ts';
 import { startWorker, type DevWorker } from './helpers/wrangler-dev.ts';
 
@@ -33,13 +31,6 @@ async function call(path: string, init?: RequestInit & { json?: unknown }): Prom
   return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : {} };
 }
 const health = async (): Promise<Json> => (await call('/v1/health')).body;
-
-/** Catalogue entry of a product as exported (read from the export folder, not through the Worker). */
-function entryOf(exportDir: string, manifest: Manifest, asin: string) {
-  const objects = manifest.catalogue.objects;
-  const ref = objects[catalogueShardOf(asin, objects.length)]!;
-  return CatalogueShardSchema.parse(JSON.parse(readFileSync(join(exportDir, ref.key), 'utf8'))).items[asin]!;
-}
 
 beforeAll(async () => {
   await generateSynthetic({ products: 2000, users: 600, seed: 5, out: join(dir, 'data') });
@@ -72,12 +63,8 @@ describe('edge API in workerd', () => {
       expect(r.status).toBe(200);
       expect(r.headers.get('x-graphrec-version')).toBe(manifestA.version);
       expect(r.headers.get('server-timing')).toMatch(/search;dur=/);
-      const entry = entryOf(join(dir, 'exportA'), manifestA, asin);
-      const shard = shardsA[entry.shard]!;
-      const row = rowOf(shard, entry.key);
-      const query = unitFromCodes(shard.codes.subarray(row * shard.dim, (row + 1) * shard.dim));
-      const expected = await searchIvf(query, manifestA.index.centroids, async (id) => shardsA[id]!, { k: 10, nprobe: manifestA.index.nprobe, shortlist: manifestA.quantization.shortlist, exclude: new Set([entry.key]) });
-      expect(r.body.items.map((i: Json) => i.id)).toEqual(expected.map((h) => fx.data.products.asins[h.key]));
+      const expected = await expectedSimilar(join(dir, 'exportA'), manifestA, shardsA, asin, 10);
+      expect(r.body.items.map((i: Json) => i.id)).toEqual(expected.map((key) => fx.data.products.asins[key]));
       expect(r.body.items.some((i: Json) => i.id === asin)).toBe(false);
       for (const item of r.body.items) expect(Object.keys(item)).toEqual(expect.arrayContaining(['id', 'score', 'title', 'popularity']));
     }
@@ -195,12 +182,8 @@ describe('edge API in workerd', () => {
     await store.delete([keys.object(manifestB.version, missing!.index.key)]);
     await store.close();
 
-    const probesOf = (key: number): number[] => {
-      const shard = shardsB.find((s) => rowOf(s, key) >= 0)!;
-      const row = rowOf(shard, key);
-      return probeOrder(manifestB.index.centroids, unitFromCodes(shard.codes.subarray(row * shard.dim, (row + 1) * shard.dim))).slice(0, manifestB.index.nprobe);
-    };
     const asins = fx.data.products.asins;
+    const probesOf = (key: number): number[] => probeOrder(manifestB.index.centroids, storedVector(shardsB, exportedEntry(join(dir, 'exportB'), manifestB, asins[key]!))).slice(0, manifestB.index.nprobe);
     const find = (pred: (probes: number[]) => boolean): string => asins[asins.findIndex((_, k) => pred(probesOf(k)))]!;
     const bad = await call(`/v1/items/${find((p) => p.includes(corrupt!.id))}/similar`);
     expect(bad.status).toBe(503);

@@ -24,6 +24,7 @@ const row = (label: string, s: Summary, seconds: number, cmd: string): string =>
  * untrained weights in its own process (time, peak RSS, bytes per item,
  * recall@10 of the served path against exact float32), and — when the
  * GraphSAGE benchmark's trained study-scale run is present — that run.
+ * The synthetic export is kept at `.cache/bench-export-<products>`.
  */
 export const exportBenchmark: Benchmark = {
   name: 'export',
@@ -48,7 +49,7 @@ export const exportBenchmark: Benchmark = {
     const s = (await runScript('test/bench/export-scale.ts', [data, out])) as unknown as Summary;
     rows.push(row(`synthetic, untrained weights`, s, s.exportSeconds ?? 0, '`node --import tsx test/bench/export-scale.ts DATA OUT`'));
     figures.scale = s;
-    await rm(out, { recursive: true, force: true });
+    // The export stays in .cache (ignored by git) for the edge benchmark to serve.
     return {
       markdown: [
         '| export | items | shards | wall time (stages) | peak RSS | bytes | per item | largest shard | recall@10 vs exact f32 | command |',

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { embedGraph, embedNewProduct, type GraphSageWeights } from '../../artifacts/src/forward/graphsage.ts';
-import { parseManifest, type Manifest } from '../../artifacts/src/manifest/schema.ts';
+import { rowOf, searchIvf, type ShardVectors } from '../../artifacts/src/index/ivf.ts';
+import { catalogueShardOf } from '../../artifacts/src/manifest/keys.ts';
+import { CatalogueShardSchema, parseManifest, type CatalogueEntry, type Manifest } from '../../artifacts/src/manifest/schema.ts';
+import { unitFromCodes } from '../../artifacts/src/vectors/maxabs.ts';
 import { Vocabulary } from '../../artifacts/src/text/tfidf.ts';
 import { ingest } from '../../trainer/src/data/ingest.ts';
 import type { CoPurchaseGraph } from '../../trainer/src/graph/copurchase.ts';
@@ -72,4 +75,25 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
     bb += b[i]! * b[i]!;
   }
   return dot / Math.sqrt(aa * bb);
+}
+
+/** Catalogue entry of a product as exported (read from the export folder, not through the Worker). */
+export function exportedEntry(exportDir: string, manifest: Manifest, id: string): CatalogueEntry {
+  const objects = manifest.catalogue.objects;
+  const ref = objects[catalogueShardOf(id, objects.length)]!;
+  return CatalogueShardSchema.parse(JSON.parse(readFileSync(join(exportDir, ref.key), 'utf8'))).items[id]!;
+}
+
+/** The stored unit vector of an exported item (what the Worker queries with). */
+export function storedVector(shards: ShardVectors[], entry: CatalogueEntry): Float32Array {
+  const shard = shards[entry.shard]!;
+  const row = rowOf(shard, entry.key);
+  return unitFromCodes(shard.codes.subarray(row * shard.dim, (row + 1) * shard.dim));
+}
+
+/** Keys of "similar to `id`" computed trainer-side over the export folder's shards. */
+export async function expectedSimilar(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): Promise<number[]> {
+  const entry = exportedEntry(exportDir, manifest, id);
+  const hits = await searchIvf(storedVector(shards, entry), manifest.index.centroids, async (s) => shards[s]!, { k, nprobe: manifest.index.nprobe, shortlist: manifest.quantization.shortlist, exclude: new Set([entry.key]) });
+  return hits.map((h) => h.key);
 }
