@@ -12,7 +12,7 @@ import { createProgress, peakRssMB } from '../../trainer/src/util/progress.ts';
 import { Rng } from '../../trainer/src/util/rng.ts';
 import type { GraphSageWeights } from '../../artifacts/src/forward/graphsage.ts';
 
-const [data, out] = process.argv.slice(2);
+const [data, out, shardItems] = process.argv.slice(2);
 if (!data || !out) throw new Error('usage: export-scale.ts DATA OUT');
 const progress = createProgress();
 const started = performance.now();
@@ -36,7 +36,7 @@ const weights: GraphSageWeights = {
 };
 const source = { dataset: data.split('/').filter(Boolean).at(-1)!, fingerprint: await fingerprintPath(data), items: coPurchase.products.asins.length, edges: coPurchase.graph.targets.length / 2 };
 const exportStarted = performance.now();
-const summary = await exportArtifacts({ products: coPurchase.products, graph: coPurchase.graph, weights, vocabulary, source }, { outDir: out, progress, recallQueries: 500 });
+const summary = await exportArtifacts({ products: coPurchase.products, graph: coPurchase.graph, weights, vocabulary, source }, { outDir: out, progress, recallQueries: 500, ...(shardItems ? { shardItems: Number(shardItems) } : {}) });
 const exportSeconds = (performance.now() - exportStarted) / 1000;
 const { manifest, ...rest } = summary;
 console.log(JSON.stringify({ ...rest, items: manifest.items, shards: manifest.index.shards.length, catalogueObjects: manifest.catalogue.objects.length, ingestSeconds, exportSeconds, peakRssMB: peakRssMB() }));

@@ -2,7 +2,7 @@ import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { exportRun } from '../export/export-run.ts';
 import { numberFlag, parseFlags, type Command } from './command.ts';
 
-const usage = 'graphrec export RUN --out DIR [--shard-items 16384] [--nprobe N] [--shortlist 4] [--connectivity 16] [--recall-queries 1000] [--json]';
+const usage = 'graphrec export RUN --out DIR [--shard-items 4096] [--nprobe N] [--shortlist 4] [--connectivity 16] [--recall-queries 1000] [--json]';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -21,7 +21,7 @@ export const exportCommand: Command = {
     if (!runDir || !values.out) throw new GraphrecError('cli/bad-arguments', `missing ${runDir ? '--out DIR' : 'RUN'}\nusage: ${usage}`);
     const summary = await exportRun(runDir, {
       outDir: values.out,
-      shardItems: numberFlag(values['shard-items'], 'shard-items', 16_384, { min: 1, integer: true }),
+      shardItems: numberFlag(values['shard-items'], 'shard-items', 4096, { min: 1, integer: true }),
       nprobe: values.nprobe === undefined ? undefined : numberFlag(values.nprobe, 'nprobe', 1, { min: 1, max: 1024, integer: true }),
       shortlist: numberFlag(values.shortlist, 'shortlist', 4, { min: 1, max: 64, integer: true }),
       connectivity: numberFlag(values.connectivity, 'connectivity', 16, { min: 2, max: 256, integer: true }),

@@ -41,8 +41,10 @@ export interface ExportOptions {
   expansionSearch?: number;
   /** HNSW shortlist factor for re-ranking with the int16 codes. */
   shortlist?: number;
-  /** Fixed nprobe; by default the smallest reaching `targetRecall` (at most 8) is measured and chosen. */
+  /** Fixed nprobe; by default the smallest reaching `targetRecall` within `probeBudgetMB` is measured and chosen. */
   nprobe?: number;
+  /** Bytes of shard objects one query may touch (nprobe × average shard), kept well inside a 128 MB isolate; default 40 MB. */
+  probeBudgetMB?: number;
   targetRecall?: number;
   recallQueries?: number;
   catalogueItemsPerObject?: number;
@@ -60,6 +62,8 @@ export interface ExportSummary {
   recall: { nprobe: number; recallAt10: number; byNprobe: Record<string, number> };
   kmeans: { clusters: number; displaced: number };
   seconds: Record<string, number>;
+  /** Peak resident memory so far, after each stage. */
+  rssMB: Record<string, number>;
   peakRssMB: number;
 }
 
@@ -76,10 +80,12 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   await mkdir(outDir, { recursive: true });
   if ((await readdir(outDir)).length > 0) throw new GraphrecError('export/out-not-empty', `${outDir} is not empty; export into a new folder`);
   const seconds: Record<string, number> = {};
+  const rssMB: Record<string, number> = {};
   const timed = async <T>(stage: string, f: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
     const r = await f();
     seconds[stage] = (performance.now() - t) / 1000;
+    rssMB[stage] = peakRssMB();
     return r;
   };
   const { products, graph, weights, vocabulary } = inputs;
@@ -93,7 +99,7 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   progress.finish(`${n.toLocaleString('en-US')} products embedded`);
   const codes = quantizeRows(z, dim, 16).codes as Int16Array;
 
-  const clusters = Math.max(1, Math.round(n / (options.shardItems ?? 16_384)));
+  const clusters = Math.max(1, Math.round(n / (options.shardItems ?? 4096)));
   progress.start(`k-means (${clusters} shards)`);
   const km = await timed('kmeans', () => sphericalKMeans(z, dim, { k: clusters, seed: options.seed ?? 1 }));
   progress.finish(`${clusters} clusters, ${km.displaced} items moved for capacity`);
@@ -130,7 +136,11 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   const indexBase = { kind: 'ivf-hnsw' as const, engine: 'usearch' as const, engineVersion: USEARCH_VERSION, metric: 'cos' as const, connectivity: hnsw.connectivity, expansionSearch: hnsw.expansionSearch, centroids, shards: shards.map((s, i) => ({ ...s, centroid: i })) };
   const shortlist = options.shortlist ?? 4;
   progress.start('measuring recall@10 against exact search', options.recallQueries ?? 1000, 'queries');
-  const recall = await timed('recall', () => chooseNprobe(outDir, { z, dim, codes, index: indexBase, shortlist, fixed: options.nprobe, target: options.targetRecall ?? 0.98, queries: options.recallQueries ?? 1000, seed: options.seed ?? 1 }));
+  const shardKeys: number[][] = shards.map(() => []);
+  for (let key = 0; key < n; key++) shardKeys[shardOfCluster[km.assignment[key]]].push(key);
+  const averageShardBytes = shards.reduce((s, x) => s + x.index.bytes + x.codes.bytes + x.meta.bytes, 0) / shards.length;
+  const maxNprobe = Math.max(1, Math.floor(((options.probeBudgetMB ?? 40) * 2 ** 20) / averageShardBytes));
+  const recall = await timed('recall', () => chooseNprobe(outDir, { z, dim, codes, index: indexBase, shardKeys, shortlist, fixed: options.nprobe, maxNprobe, target: options.targetRecall ?? 0.98, queries: options.recallQueries ?? 1000, seed: options.seed ?? 1 }));
   progress.finish(`nprobe ${recall.nprobe}: recall@10 ${recall.recallAt10.toFixed(4)}`);
 
   const now = options.now ?? new Date();
@@ -162,6 +172,7 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
     recall,
     kmeans: { clusters: shards.length, displaced: km.displaced },
     seconds,
+    rssMB,
     peakRssMB: peakRssMB(),
   };
 }

@@ -23,14 +23,28 @@ export async function loadShards(outDir: string, index: IndexSection, dim: numbe
  * Recall@10 of "items similar to item q" through the served path — query
  * from q's stored int16 code, IVF probe, HNSW shortlist, re-rank — against exact
  * float32 search over all embeddings, q itself excluded on both sides.
- * Chooses the smallest nprobe reaching `target` (or measures a fixed one).
+ * Chooses the smallest nprobe reaching `target`, at most `maxNprobe` (or measures a fixed one).
  */
 export async function chooseNprobe(
   outDir: string,
-  o: { z: Float32Array; dim: number; codes: Int16Array; index: IndexSection; shortlist: number; fixed?: number; target: number; queries: number; seed: number },
+  o: { z: Float32Array; dim: number; codes: Int16Array; index: IndexSection; shardKeys: number[][]; shortlist: number; fixed?: number; maxNprobe: number; target: number; queries: number; seed: number },
 ): Promise<{ nprobe: number; recallAt10: number; byNprobe: Record<string, number> }> {
   const n = o.z.length / o.dim;
-  const shards = await loadShards(outDir, o.index, o.dim);
+  // Keys and codes come from memory and only the HNSW files are read (lazily):
+  // parsing every shard's items JSON would cost gigabytes at a million items.
+  const loaded = new Map<number, ShardVectors>();
+  const shardAt = async (id: number): Promise<ShardVectors> => {
+    let shard = loaded.get(id);
+    if (!shard) {
+      const keys = o.shardKeys[id];
+      const codes = new Int16Array(keys.length * o.dim);
+      keys.forEach((key, i) => codes.set(o.codes.subarray(key * o.dim, (key + 1) * o.dim), i * o.dim));
+      const hnsw = openUsearchIndex(new Uint8Array(await readFile(join(outDir, o.index.shards[id].index.key))));
+      shard = { hnsw, keys, codes, dim: o.dim };
+      loaded.set(id, shard);
+    }
+    return shard;
+  };
   const rng = new Rng(o.seed + 17);
   const count = Math.min(o.queries, n);
   const picked = new Set<number>();
@@ -40,26 +54,33 @@ export async function chooseNprobe(
   queryKeys.forEach((q, i) => queries.set(o.z.subarray(q * o.dim, (q + 1) * o.dim), i * o.dim));
   const k = Math.min(10, n - 1);
   if (k <= 0) return { nprobe: 1, recallAt10: 1, byNprobe: {} };
-  const exact = exactSearch(o.z, queries, o.dim, k + 1, MetricKind.Cos, 0);
-  const truth = queryKeys.map((q, i) => {
-    const row = 'get' in exact ? exact.get(i).keys : exact.keys;
-    return new Set(Array.from(row, Number).filter((key) => key !== q).slice(0, k));
-  });
+  // usearch's exact search holds a [items × queries] distance matrix: a few queries at a time.
+  const truth: Set<number>[] = [];
+  for (let start = 0; start < count; start += 16) {
+    const batch = queryKeys.slice(start, start + 16);
+    // A copy, not a view: the native side ignores a typed array's byteOffset.
+    const exact = exactSearch(o.z, queries.slice(start * o.dim, (start + batch.length) * o.dim), o.dim, k + 1, MetricKind.Cos, 0);
+    batch.forEach((q, i) => {
+      const row = 'get' in exact ? exact.get(i).keys : exact.keys;
+      truth.push(new Set(Array.from(row, Number).filter((key) => key !== q).slice(0, k)));
+    });
+  }
   const byNprobe: Record<string, number> = {};
-  const candidates = o.fixed !== undefined ? [o.fixed] : [1, 2, 3, 4, 6, 8];
+  const candidates = o.fixed !== undefined ? [o.fixed] : [1, 2, 3, 4, 5, 6, 8, 10, 12, 16].filter((c) => c === 1 || c <= o.maxNprobe);
   let chosen = { nprobe: candidates.at(-1)!, recallAt10: 0 };
-  for (const nprobe of candidates.filter((c, i) => i === 0 || c <= shards.length)) {
+  const shardCount = o.index.shards.length;
+  for (const nprobe of candidates.filter((c, i) => i === 0 || c <= shardCount)) {
     let found = 0;
     for (let i = 0; i < count; i++) {
       const q = queryKeys[i];
       const query = unitFromCodes(o.codes.subarray(q * o.dim, (q + 1) * o.dim));
-      const hits = await searchIvf(query, o.index.centroids, async (id) => shards[id], { k, nprobe, shortlist: o.shortlist, exclude: new Set([q]) });
+      const hits = await searchIvf(query, o.index.centroids, shardAt, { k, nprobe, shortlist: o.shortlist, exclude: new Set([q]) });
       for (const h of hits) if (truth[i].has(h.key)) found++;
     }
     const recall = found / (count * k);
     byNprobe[nprobe] = recall;
-    chosen = { nprobe: Math.min(nprobe, shards.length), recallAt10: recall };
-    if (recall >= o.target || nprobe >= shards.length) break;
+    chosen = { nprobe: Math.min(nprobe, shardCount), recallAt10: recall };
+    if (recall >= o.target || nprobe >= shardCount) break;
   }
   return { ...chosen, byNprobe };
 }

@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { objectKeys } from '../../artifacts/src/manifest/keys.ts';
+import { parseManifest, ShardItemsSchema, type Manifest } from '../../artifacts/src/manifest/schema.ts';
+import { sha256Hex } from '../../artifacts/src/manifest/sha256.ts';
+import { percentile } from './edge-load.ts';
+
+/** What the benchmark calls on the edge's `Recommender` (edge/src/serve/recommender.ts). */
+export interface NodeRecommender {
+  similar(id: string, k: number): Promise<{ items: unknown[] } | undefined>;
+  recommend(history: readonly string[], k: number, exclude: readonly string[]): Promise<{ items: unknown[] } | undefined>;
+  embed(title: string, neighbors: readonly string[], k: number): Promise<{ embedding: number[]; items: unknown[] }>;
+}
+
+interface ServedVersionLike {
+  shard(id: number): Promise<unknown>;
+}
+
+/** The edge's serving objects over an export folder, in this Node process. */
+export interface NodeEdge {
+  manifest: Manifest;
+  served: ServedVersionLike;
+  /** A fresh `Recommender` (the routes make one per request). */
+  recommender(): NodeRecommender;
+}
+
+// The edge is type-checked against @cloudflare/workers-types (edge/tsconfig.json), not this
+// project's Node types, so its modules are loaded by URL and typed here by what is used.
+const edgeModule = (path: string): Promise<Record<string, any>> => import(new URL(`../../edge/src/${path}`, import.meta.url).href);
+
+/**
+ * Opens an export folder with the edge's own `ServedVersion` and `Recommender`
+ * (the code the Worker runs), reading objects through a minimal R2Bucket over
+ * the files — verified by size and sha256 exactly as in the Worker — and an
+ * LRU of `budgetBytes`. For timing the edge's compute outside workerd.
+ */
+export async function openNodeEdge(exportDir: string, budgetBytes = 2 ** 40): Promise<NodeEdge> {
+  const [{ Recommender }, { ServedVersion }, { AsyncLru }, { VersionObjects }] = await Promise.all(
+    ['serve/recommender.ts', 'store/served-version.ts', 'store/lru.ts', 'store/objects.ts'].map(edgeModule),
+  );
+  const manifestBytes = await readFile(join(exportDir, 'manifest.json'));
+  const manifest = parseManifest(manifestBytes.toString('utf8'));
+  const keys = objectKeys('', manifest.model.kind);
+  const root = keys.versionRoot(manifest.version);
+  const bucket = {
+    async get(key: string) {
+      if (!key.startsWith(root)) return null;
+      const bytes = await readFile(join(exportDir, key.slice(root.length)));
+      return { arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), text: async () => bytes.toString('utf8') };
+    },
+  };
+  const objects = new VersionObjects(bucket, undefined, { r2Reads: 0, cacheApiHits: 0, corrupt: 0 });
+  const cache = new AsyncLru(budgetBytes, (c: { bytes: number }) => c.bytes);
+  const served = new ServedVersion(manifest, await sha256Hex(manifestBytes), objects, cache, keys) as ServedVersionLike;
+  return { manifest, served, recommender: () => new Recommender(served) as NodeRecommender };
+}
+
+export interface ComputeTiming {
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+}
+
+/**
+ * Warm compute of one route's `Recommender` call in Node: every variant run
+ * `warmup` times, then `samples` timed calls cycling through the variants, one
+ * at a time (a fresh `Recommender` each, as the route does).
+ */
+export async function timeCompute(edge: NodeEdge, variants: ((rec: NodeRecommender) => Promise<unknown>)[], samples = 2000, warmup = 20): Promise<ComputeTiming> {
+  for (let r = 0; r < warmup; r++) for (const v of variants) await v(edge.recommender());
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    await variants[i % variants.length]!(edge.recommender());
+    times.push(performance.now() - started);
+  }
+  const sorted = times.sort((a, b) => a - b);
+  return { samples, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), meanMs: times.reduce((a, b) => a + b, 0) / samples };
+}
+
+export interface ShardLoadTiming {
+  shard: number;
+  bytes: number;
+  /** `ServedVersion.shard(id)` on a cold LRU: file reads, three sha256 checks, items JSON + schema, usearch open. */
+  loadMs: number;
+  sha256Ms: number;
+  itemsParseMs: number;
+  /** Zod `ShardItemsSchema` over the parsed items (what `parseArtifactJson` adds to `JSON.parse`). */
+  itemsSchemaMs: number;
+}
+
+/**
+ * What a cold shard costs the edge's code in Node, and three of its parts:
+ * hashing its three objects, parsing its items JSON, and checking it against the schema.
+ */
+export async function timeShardLoads(exportDir: string, shards: number[]): Promise<ShardLoadTiming[]> {
+  const edge = await openNodeEdge(exportDir);
+  await edge.served.shard(shards[0]!); // JIT warm-up on one shard, not timed
+  const out: ShardLoadTiming[] = [];
+  for (const id of shards.slice(1)) {
+    const s = edge.manifest.index.shards[id]!;
+    const files = await Promise.all([s.index, s.codes, s.meta].map((ref) => readFile(join(exportDir, ref.key))));
+    let started = performance.now();
+    for (const f of files) await sha256Hex(f);
+    const sha256Ms = performance.now() - started;
+    started = performance.now();
+    const parsed: unknown = JSON.parse(files[2]!.toString('utf8'));
+    const itemsParseMs = performance.now() - started;
+    started = performance.now();
+    ShardItemsSchema.safeParse(parsed);
+    const itemsSchemaMs = performance.now() - started;
+    started = performance.now();
+    await edge.served.shard(id);
+    out.push({ shard: id, bytes: s.index.bytes + s.codes.bytes + s.meta.bytes, loadMs: performance.now() - started, sha256Ms, itemsParseMs, itemsSchemaMs });
+  }
+  return out;
+}

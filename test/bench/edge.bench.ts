@@ -1,0 +1,193 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Manifest } from '../../artifacts/src/manifest/schema.ts';
+import { startWorker, type DevWorker } from '../helpers/wrangler-dev.ts';
+import { ROOT, runCli, runScript } from './cli.ts';
+import { openNodeEdge, timeCompute, timeShardLoads, type ComputeTiming, type NodeRecommender, type ShardLoadTiming } from './edge-compute.ts';
+import { loadTest, parseServerTiming, sampleSequential, send, type LoadRun, type RequestVariant, type SequentialRun } from './edge-load.ts';
+import { formatEdgeSize } from './edge-report.ts';
+import { health, isolateHeap, processMemory, publishLocal, workerdPid, type IsolateHeap } from './edge-worker.ts';
+import { chooseWorkload, coldIds, shardCacheBytes, type Workload } from './edge-workload.ts';
+import type { Benchmark } from './types.ts';
+
+/** Fixed small catalogue; the large one is the bench `--products` option. */
+const SMALL = 100_000;
+const LOAD_SECONDS = 10;
+const CONNECTIONS = 8;
+const SEQUENTIAL = 300;
+/** The Worker's default isolate cache budget (infra/wrangler.jsonc) and the largest the config accepts. */
+const DEFAULT_BUDGET_MB = 48;
+const MAX_BUDGET_MB = 100;
+
+export type Route = 'similar' | 'recommend' | 'embed';
+export const ROUTES: Route[] = ['similar', 'recommend', 'embed'];
+const METRIC: Record<Route, string> = { similar: 'search', recommend: 'search', embed: 'embed' };
+
+export interface Memory {
+  rssMiB: number;
+  hwmMiB: number;
+  heap?: IsolateHeap;
+  cacheBytes: number;
+}
+
+export interface WarmRun {
+  budgetMB: number;
+  routes: Record<Route, { load: LoadRun; loadsDuringRun: number; sequential: SequentialRun }>;
+  idle: Memory;
+  after: Memory;
+  evictions: number;
+}
+
+export interface ColdQuery {
+  id: string;
+  home: number;
+  clientMs: number;
+  totalMs: number;
+  searchMs: number;
+  status: number;
+  objectsRead: number;
+}
+
+export interface SizeResult {
+  products: number;
+  manifest: Pick<Manifest, 'items' | 'version'> & { shards: number; nprobe: number; catalogueObjects: number };
+  shardBytes: { index: number[]; codes: number[]; meta: number[]; cache: number[] };
+  catalogueObjectBytes: number;
+  workload: Workload['sets'] & { variants: Record<Route, number> };
+  nodeCompute: Record<Route, ComputeTiming>;
+  shardLoads: ShardLoadTiming[];
+  warm: WarmRun[];
+  cold: { queries: ColdQuery[]; idle: Memory; after: Memory };
+}
+
+/** The synthetic data set and its export (untrained weights) in .cache, made when missing. */
+async function exportFor(products: number): Promise<string> {
+  const data = join(ROOT, '.cache', `bench-synth-${products}`);
+  const out = join(ROOT, '.cache', `bench-export-${products}`);
+  if (existsSync(join(out, 'manifest.json'))) return out;
+  if (!existsSync(join(data, 'synth.json'))) await runCli(['synth', '--products', String(products), '--out', data, '--seed', '1'], { quiet: true });
+  console.error(`[bench] edge: exporting ${products.toLocaleString('en-US')} synthetic products (one-off) …`);
+  await runScript('test/bench/export-scale.ts', [data, out], { quiet: true });
+  return out;
+}
+
+async function memory(worker: DevWorker, pid: number): Promise<Memory> {
+  const h = await health(worker);
+  return { ...processMemory(pid), heap: await isolateHeap(worker), cacheBytes: h.cache.bytes };
+}
+
+async function warmRun(persist: string, budgetMB: number, workload: Workload): Promise<WarmRun> {
+  const worker = await startWorker(persist, { SHARD_CACHE_MB: String(budgetMB) });
+  try {
+    const pid = workerdPid(worker);
+    const idle = await memory(worker, pid);
+    const routes = {} as WarmRun['routes'];
+    for (const route of ROUTES) {
+      // Warm-up of this route's working set: every variant twice in turn, then a short load for the JIT.
+      for (let round = 0; round < 2; round++) for (const v of workload[route]) await expectOk(worker, v);
+      await loadTest(worker.url, workload[route], 2, CONNECTIONS);
+      const before = await health(worker);
+      const load = await loadTest(worker.url, workload[route], LOAD_SECONDS, CONNECTIONS);
+      const after = await health(worker);
+      // Capped in time: a cache that cannot hold the working set reloads shards on every request.
+      const sequential = await sampleSequential(worker.url, workload[route], METRIC[route], SEQUENTIAL, 30);
+      routes[route] = { load, loadsDuringRun: after.cache.loads - before.cache.loads, sequential };
+    }
+    const final = await health(worker);
+    return { budgetMB, routes, idle, after: await memory(worker, pid), evictions: final.cache.evictions };
+  } finally {
+    await worker.stop();
+  }
+}
+
+async function expectOk(worker: DevWorker, v: RequestVariant): Promise<Response> {
+  const r = await send(worker.url, v);
+  if (r.status !== 200) throw new Error(`${v.method} ${v.path} answered ${r.status}: ${await r.text()}`);
+  await r.arrayBuffer();
+  return r;
+}
+
+async function coldRun(persist: string, ids: { id: string; home: number }[]): Promise<SizeResult['cold']> {
+  const worker = await startWorker(persist, { USE_CACHE_API: 'false' });
+  try {
+    const pid = workerdPid(worker);
+    const idle = await memory(worker, pid); // health has read CURRENT and the manifest
+    const queries: ColdQuery[] = [];
+    for (const { id, home } of ids) {
+      const before = await health(worker);
+      const started = performance.now();
+      const r = await send(worker.url, { method: 'GET', path: `/v1/items/${id}/similar?k=10` });
+      await r.arrayBuffer();
+      const clientMs = performance.now() - started;
+      const timing = parseServerTiming(r.headers.get('server-timing'));
+      const after = await health(worker);
+      queries.push({ id, home, clientMs, totalMs: timing.total ?? NaN, searchMs: timing.search ?? NaN, status: r.status, objectsRead: after.reads.r2Reads - before.reads.r2Reads });
+    }
+    return { queries, idle, after: await memory(worker, pid) };
+  } finally {
+    await worker.stop();
+  }
+}
+
+const asCall = (v: RequestVariant): ((rec: NodeRecommender) => Promise<unknown>) => {
+  const body = v.body as { history?: string[]; title?: string; neighbors?: string[]; k: number } | undefined;
+  if (v.method === 'GET') {
+    const id = decodeURIComponent(v.path.split('/')[3]!);
+    return (rec) => rec.similar(id, 10);
+  }
+  if (body?.history) return (rec) => rec.recommend(body.history!, body.k, []);
+  return (rec) => rec.embed(body!.title!, body!.neighbors ?? [], body!.k);
+};
+
+async function measureSize(products: number): Promise<SizeResult> {
+  const dir = await exportFor(products);
+  const persist = join(ROOT, '.cache', `bench-edge-state-${products}`);
+  console.error(`[bench] edge ${products}: publishing to ${persist} …`);
+  await publishLocal(dir, persist);
+  const edge = await openNodeEdge(dir);
+  const { manifest } = edge;
+  const workload = await chooseWorkload(dir, edge);
+  console.error(`[bench] edge ${products}: Node compute …`);
+  const nodeCompute = {} as Record<Route, ComputeTiming>;
+  for (const route of ROUTES) nodeCompute[route] = await timeCompute(edge, workload[route].map(asCall));
+  const shardLoads = await timeShardLoads(dir, workload.sets.similar.shards.slice(0, 4));
+  const largest = Math.max(...ROUTES.map((r) => workload.sets[r].bytes));
+  const budgets = [DEFAULT_BUDGET_MB, ...(largest > DEFAULT_BUDGET_MB * 2 ** 20 ? [MAX_BUDGET_MB] : [])];
+  const warm: WarmRun[] = [];
+  for (const mb of budgets) {
+    console.error(`[bench] edge ${products}: warm, SHARD_CACHE_MB=${mb} …`);
+    warm.push(await warmRun(persist, mb, workload));
+  }
+  console.error(`[bench] edge ${products}: cold …`);
+  const cold = await coldRun(persist, await coldIds(dir, manifest));
+  const shards = manifest.index.shards;
+  return {
+    products,
+    manifest: { items: manifest.items, version: manifest.version, shards: shards.length, nprobe: manifest.index.nprobe, catalogueObjects: manifest.catalogue.objects.length },
+    shardBytes: { index: shards.map((s) => s.index.bytes), codes: shards.map((s) => s.codes.bytes), meta: shards.map((s) => s.meta.bytes), cache: shards.map((s) => shardCacheBytes(manifest, s.id)) },
+    catalogueObjectBytes: manifest.catalogue.objects.reduce((s, o) => s + o.bytes, 0) / manifest.catalogue.objects.length,
+    workload: { ...workload.sets, variants: { similar: workload.similar.length, recommend: workload.recommend.length, embed: workload.embed.length } },
+    nodeCompute,
+    shardLoads,
+    warm,
+    cold,
+  };
+}
+
+/**
+ * The Worker under load in real workerd (`wrangler dev --local`) over a
+ * published synthetic export of 100,000 and `--products` items: warm
+ * throughput and latency per route (autocannon), Server-Timing against client
+ * latency, the same compute in Node, first queries on cold shards, and the
+ * workerd process's memory.
+ */
+export const edgeBenchmark: Benchmark = {
+  name: 'edge',
+  title: 'Edge Worker under load (wrangler dev, workerd)',
+  async run(config) {
+    const sizes = [...new Set([SMALL, config.products])].sort((a, b) => a - b);
+    const results: SizeResult[] = [];
+    for (const products of sizes) results.push(await measureSize(products));
+    return { markdown: results.map(formatEdgeSize).join('\n\n'), figures: Object.fromEntries(results.map((r) => [String(r.products), r])) };
+  },
+};
