@@ -41,17 +41,38 @@ export async function startWorker(persistTo: string, vars: Record<string, string
     '--persist-to', persistTo, '--show-interactive-dev-session=false', '--log-level', 'warn',
     ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so stopping it also stops the workerd processes wrangler starts.
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killGroup = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  // A test run that dies without afterAll must not leave workerd behind.
+  const onExit = (): void => killGroup('SIGKILL');
+  process.once('exit', onExit);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      process.off('exit', onExit);
+      const timer = setTimeout(() => killGroup('SIGKILL'), 5_000);
+      timer.unref();
+      if (child.exitCode !== null) {
+        killGroup('SIGKILL');
+        return resolve();
+      }
+      child.once('exit', () => {
+        clearTimeout(timer);
+        // wrangler may exit before its workerd children do.
+        killGroup('SIGKILL');
+        resolve();
+      });
+      killGroup('SIGTERM');
     });
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
