@@ -1,16 +1,31 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { objectKeys } from '../../artifacts/src/manifest/keys.ts';
+import { MANIFEST_KEY, parseManifest } from '../../artifacts/src/manifest/schema.ts';
+import { sha256Hex } from '../../artifacts/src/manifest/sha256.ts';
 import { openLocalR2Store } from '../../trainer/src/publish/local-r2-store.ts';
 import { publishExport } from '../../trainer/src/publish/publish.ts';
+import { readCurrent } from '../../trainer/src/publish/versions.ts';
 import { LOCAL_BUCKET } from '../helpers/edge-fixture.ts';
 import type { DevWorker } from '../helpers/wrangler-dev.ts';
 
-/** Publishes an export folder to the local R2 bucket in `persistTo` (a no-op upload when that version is stored). */
-export async function publishLocal(exportDir: string, persistTo: string): Promise<{ version: string; uploaded: number; seconds: number }> {
-  const started = performance.now();
+/**
+ * Publishes an export folder to the local R2 bucket in `persistTo`, unless
+ * `CURRENT` there already names this export's version and manifest: checking
+ * again reads back all of a large version (a minute at 1M items) and has
+ * failed on miniflare's local R2 under that load.
+ */
+export async function publishLocal(exportDir: string, persistTo: string): Promise<{ version: string; published: boolean }> {
+  const manifestBytes = await readFile(join(exportDir, MANIFEST_KEY));
+  const manifest = parseManifest(manifestBytes.toString('utf8'));
   const store = await openLocalR2Store({ bucket: LOCAL_BUCKET, persistTo });
   try {
-    const r = await publishExport(exportDir, store, { prefix: '' });
-    return { version: r.version, uploaded: r.uploaded, seconds: (performance.now() - started) / 1000 };
+    const loc = { store, keys: objectKeys('', manifest.model.kind), model: manifest.model.kind };
+    const current = await readCurrent(loc).catch(() => null);
+    if (current?.version === manifest.version && current.manifestSha256 === (await sha256Hex(manifestBytes))) return { version: manifest.version, published: false };
+    await publishExport(exportDir, store, { prefix: '' });
+    return { version: manifest.version, published: true };
   } finally {
     await store.close();
   }

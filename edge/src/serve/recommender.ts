@@ -4,7 +4,7 @@ import { decodeNeighborState } from '../../../artifacts/src/forward/weights-code
 import { rowOf, searchIvf, type Hit } from '../../../artifacts/src/index/ivf.ts';
 import type { CatalogueEntry, ItemDisplay } from '../../../artifacts/src/manifest/schema.ts';
 import { unitFromCodes } from '../../../artifacts/src/vectors/maxabs.ts';
-import { ServedVersion } from '../store/served-version.ts';
+import { ServedVersion, type LoadedShard } from '../store/served-version.ts';
 
 /** One recommended item as served. */
 export interface ServedItem extends ItemDisplay {
@@ -33,8 +33,15 @@ export class Recommender {
 
   private async search(query: Float32Array, k: number, exclude: Set<number>): Promise<ServedItem[]> {
     const { index, quantization } = this.v.manifest;
-    const hits = await searchIvf(query, index.centroids, (id) => this.v.shard(id), { k, nprobe: index.nprobe, shortlist: quantization.shortlist, exclude });
-    return Promise.all(hits.map(async (h: Hit) => ({ ...ServedVersion.display(await this.v.shard(h.shard), h.key), score: round(h.score) })));
+    // Keep the shards this search loaded: asking the LRU again could reload one it evicted meanwhile.
+    const loaded = new Map<number, LoadedShard>();
+    const load = async (id: number): Promise<LoadedShard> => {
+      const shard = await this.v.shard(id);
+      loaded.set(id, shard);
+      return shard;
+    };
+    const hits = await searchIvf(query, index.centroids, load, { k, nprobe: index.nprobe, shortlist: quantization.shortlist, exclude });
+    return hits.map((h: Hit) => ({ ...ServedVersion.display(loaded.get(h.shard)!, h.key), score: round(h.score) }));
   }
 
   /** Entries of the known ids (in order) and the unknown ids. */
