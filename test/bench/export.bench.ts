@@ -28,7 +28,7 @@ const row = (label: string, s: Summary, seconds: number, cmd: string): string =>
  */
 export const exportBenchmark: Benchmark = {
   name: 'export',
-  title: 'Export: int8 codes, IVF shards with usearch HNSW, catalogue',
+  title: 'Export: int8 HNSW + int16 re-rank codes, IVF shards with usearch HNSW, catalogue',
   async run(config) {
     const rows: string[] = [];
     const figures: Record<string, unknown> = {};
