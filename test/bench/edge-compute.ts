@@ -68,6 +68,7 @@ export interface ComputeTiming {
  * at a time (a fresh `Recommender` each, as the route does).
  */
 export async function timeCompute(edge: NodeEdge, variants: ((rec: NodeRecommender) => Promise<unknown>)[], samples = 2000, warmup = 20): Promise<ComputeTiming> {
+  if (variants.length === 0) throw new Error('the workload picker found no request variants for this route (at 1M: none whose probed shards fit the working-set limit)');
   for (let r = 0; r < warmup; r++) for (const v of variants) await v(edge.recommender());
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
