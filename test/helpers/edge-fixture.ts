@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { embedGraph, embedNewProduct, type GraphSageWeights } from '../../artifacts/src/forward/graphsage.ts';
-import { rowOf, searchIvf, type ShardVectors } from '../../artifacts/src/index/ivf.ts';
+import { searchIvf, storedUnitVector, type ShardVectors } from '../../artifacts/src/index/ivf.ts';
 import { catalogueShardOf } from '../../artifacts/src/manifest/keys.ts';
 import { CatalogueShardSchema, parseManifest, type CatalogueEntry, type Manifest } from '../../artifacts/src/manifest/schema.ts';
-import { unitFromCodes } from '../../artifacts/src/vectors/maxabs.ts';
+import { cosineToCodes } from '../../artifacts/src/vectors/maxabs.ts';
 import { Vocabulary } from '../../artifacts/src/text/tfidf.ts';
 import { ingest } from '../../trainer/src/data/ingest.ts';
 import type { CoPurchaseGraph } from '../../trainer/src/graph/copurchase.ts';
@@ -65,17 +65,8 @@ export async function exportAndPublish(runDir: string, outDir: string, persistTo
   return parseManifest(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
 }
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(aa * bb);
-}
+/** Cosine of two float vectors (the same measure the edge re-ranks with). */
+export const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => cosineToCodes(a, b);
 
 /** Catalogue entry of a product as exported (read from the export folder, not through the Worker). */
 export function exportedEntry(exportDir: string, manifest: Manifest, id: string): CatalogueEntry {
@@ -86,9 +77,7 @@ export function exportedEntry(exportDir: string, manifest: Manifest, id: string)
 
 /** The stored unit vector of an exported item (what the Worker queries with). */
 export function storedVector(shards: ShardVectors[], entry: CatalogueEntry): Float32Array {
-  const shard = shards[entry.shard]!;
-  const row = rowOf(shard, entry.key);
-  return unitFromCodes(shard.codes.subarray(row * shard.dim, (row + 1) * shard.dim));
+  return storedUnitVector(shards[entry.shard]!, entry.key)!;
 }
 
 /** Keys of "similar to `id`" computed trainer-side over the export folder's shards. */

@@ -1,5 +1,5 @@
 import { GraphrecError } from '../errors.ts';
-import { cosineToCodes } from '../vectors/maxabs.ts';
+import { cosineToCodes, unitFromCodes } from '../vectors/maxabs.ts';
 
 /** What the IVF search needs from a shard's HNSW index (the pure-TS usearch reader provides it). */
 export interface HnswSearcher {
@@ -35,6 +35,12 @@ export function rowOf(shard: ShardVectors, key: number): number {
     else hi = mid - 1;
   }
   return -1;
+}
+
+/** The unit vector stored for `key` in a shard (its int16 code, normalised), or undefined when the shard lacks it. */
+export function storedUnitVector(shard: ShardVectors, key: number): Float32Array | undefined {
+  const row = rowOf(shard, key);
+  return row < 0 ? undefined : unitFromCodes(shard.codes.subarray(row * shard.dim, (row + 1) * shard.dim));
 }
 
 /** Shard ids ordered by their centroid's similarity to `query`, best first. */

@@ -1,9 +1,8 @@
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { embedNewProduct, type NeighborState } from '../../../artifacts/src/forward/graphsage.ts';
 import { decodeNeighborState } from '../../../artifacts/src/forward/weights-codec.ts';
-import { rowOf, searchIvf, type Hit } from '../../../artifacts/src/index/ivf.ts';
+import { searchIvf, storedUnitVector, type Hit } from '../../../artifacts/src/index/ivf.ts';
 import type { CatalogueEntry, ItemDisplay } from '../../../artifacts/src/manifest/schema.ts';
-import { unitFromCodes } from '../../../artifacts/src/vectors/maxabs.ts';
 import { ServedVersion, type LoadedShard } from '../store/served-version.ts';
 
 /** One recommended item as served. */
@@ -25,10 +24,9 @@ export class Recommender {
   constructor(private readonly v: ServedVersion) {}
 
   private async vectorOf(entry: CatalogueEntry): Promise<Float32Array> {
-    const shard = await this.v.shard(entry.shard);
-    const row = rowOf(shard, entry.key);
-    if (row < 0) throw new GraphrecError('artifact/corrupt', `catalogue says key ${entry.key} is in shard ${entry.shard}, which does not hold it`);
-    return unitFromCodes(shard.codes.subarray(row * shard.dim, (row + 1) * shard.dim));
+    const vector = storedUnitVector(await this.v.shard(entry.shard), entry.key);
+    if (!vector) throw new GraphrecError('artifact/corrupt', `catalogue says key ${entry.key} is in shard ${entry.shard}, which does not hold it`);
+    return vector;
   }
 
   private async search(query: Float32Array, k: number, exclude: Set<number>): Promise<ServedItem[]> {

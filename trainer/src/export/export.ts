@@ -108,7 +108,7 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   for (let v = 0; v < n; v++) popularity[v] = graph.offsets[v + 1] - graph.offsets[v];
   const display = (key: number): ItemDisplay => displayOf(products, key, popularity[key]);
   const hnsw = { connectivity: options.connectivity ?? 16, expansionAdd: options.expansionAdd ?? 128, expansionSearch: options.expansionSearch ?? 64, threads: options.threads ?? 0 };
-  const shards = await timed('shards', () => writeShards(outDir, { z, codes, dim, assignment: km.assignment, clusters: km.centroids.length / dim, display }, hnsw, progress));
+  const { shards, keys: shardKeys } = await timed('shards', () => writeShards(outDir, { z, codes, dim, assignment: km.assignment, clusters: km.centroids.length / dim, display }, hnsw, progress));
   const shardOfCluster = new Int32Array(km.centroids.length / dim).fill(-1);
   for (const s of shards) shardOfCluster[s.centroid] = s.id;
 
@@ -136,8 +136,6 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   const indexBase = { kind: 'ivf-hnsw' as const, engine: 'usearch' as const, engineVersion: USEARCH_VERSION, metric: 'cos' as const, connectivity: hnsw.connectivity, expansionSearch: hnsw.expansionSearch, centroids, shards: shards.map((s, i) => ({ ...s, centroid: i })) };
   const shortlist = options.shortlist ?? 4;
   progress.start('measuring recall@10 against exact search', options.recallQueries ?? 1000, 'queries');
-  const shardKeys: number[][] = shards.map(() => []);
-  for (let key = 0; key < n; key++) shardKeys[shardOfCluster[km.assignment[key]]].push(key);
   const averageShardBytes = shards.reduce((s, x) => s + x.index.bytes + x.codes.bytes + x.meta.bytes, 0) / shards.length;
   const maxNprobe = Math.max(1, Math.floor(((options.probeBudgetMB ?? 40) * 2 ** 20) / averageShardBytes));
   const recall = await timed('recall', () => chooseNprobe(outDir, { z, dim, codes, index: indexBase, shardKeys, shortlist, fixed: options.nprobe, maxNprobe, target: options.targetRecall ?? 0.98, queries: options.recallQueries ?? 1000, seed: options.seed ?? 1 }));

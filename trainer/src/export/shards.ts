@@ -18,18 +18,20 @@ export interface HnswParams {
  * Writes one IVF shard per cluster: a native usearch HNSW file (cosine, i8)
  * over the members' float embeddings, the members' max-abs int16 codes for
  * re-ranking, and their display rows — all in ascending key order.
+ * @returns the shards, and each shard's keys (ascending), by shard id.
  */
 export async function writeShards(
   outDir: string,
   inputs: { z: Float32Array; codes: Int16Array; dim: number; assignment: Int32Array; clusters: number; display: (key: number) => ItemDisplay },
   params: HnswParams,
   progress: Progress,
-): Promise<Shard[]> {
+): Promise<{ shards: Shard[]; keys: number[][] }> {
   const { z, codes, dim, assignment, clusters } = inputs;
   const members: number[][] = Array.from({ length: clusters }, () => []);
   for (let key = 0; key < assignment.length; key++) members[assignment[key]].push(key);
   await mkdir(join(outDir, 'shards'), { recursive: true });
   const shards: Shard[] = [];
+  const shardKeys: number[][] = [];
   progress.start('building shard indexes', assignment.length, 'items');
   let done = 0;
   for (let id = 0, c = 0; c < clusters; c++) {
@@ -56,6 +58,7 @@ export async function writeShards(
     await rm(indexPath, { force: true });
     index.save(indexPath);
     const items: ShardItems = { shard: id, keys, items: keys.map(inputs.display) };
+    shardKeys.push(keys);
     shards.push({
       id,
       centroid: c,
@@ -69,5 +72,5 @@ export async function writeShards(
     progress.update(done, { shards: id });
   }
   progress.finish(`${shards.length} shards, largest ${Math.max(...shards.map((s) => s.items)).toLocaleString('en-US')} items`);
-  return shards;
+  return { shards, keys: shardKeys };
 }
