@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeOrder, type ShardVectors } from '../artifacts/src/index/ivf.ts';
-import { objectKeys } from '../artifacts/src/manifest/keys.ts';
+import { catalogueShardOf, objectKeys } from '../artifacts/src/manifest/keys.ts';
 import type { Manifest } from '../artifacts/src/manifest/schema.ts';
 import { loadShards } from '../trainer/src/export/recall.ts';
 import { bytesBody } from '../trainer/src/publish/object-store.ts';
 import { openLocalR2Store } from '../trainer/src/publish/local-r2-store.ts';
 import { generateSynthetic } from '../trainer/src/synth/generate.ts';
-import { cosine, expectedSimilar, exportAndPublish, exportedEntry, LOCAL_BUCKET, storedVector, trainFixture, type TrainedFixture } from './helpers/edge-fixture.ts';
+import { cosine, expectedSearch, expectedSimilar, exportAndPublish, exportedNeighbours, exportedEntry, LOCAL_BUCKET, storedVector, trainFixture, type TrainedFixture } from './helpers/edge-fixture.ts';
 import { fixtureFolder } from './helpers/fixtures.ts';
 import { startWorker, type DevWorker } from './helpers/wrangler-dev.ts';
 
@@ -50,10 +50,37 @@ describe('edge API in workerd', () => {
     const answers = await Promise.all(Array.from({ length: 16 }, () => call(`/v1/items/${asin}/similar?k=5`)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const after = await health();
-    // One catalogue object plus index, codes and items of each probed shard — not 16 times that.
-    const probed = Math.min(manifestA.index.nprobe, manifestA.index.shards.length);
-    expect(after.reads.r2Reads - before.reads.r2Reads).toBe(1 + 3 * probed);
+    // One catalogue object, the home shard's lists, and the rows of the home shard and of each shard a
+    // neighbour is in — not 16 times that.
+    const home = exportedEntry(join(dir, 'exportA'), manifestA, asin).shard;
+    const rowShards = new Set([home, ...exportedNeighbours(join(dir, 'exportA'), manifestA, shardsA, asin, 5).map((n) => n.shard)]);
+    expect(after.reads.r2Reads - before.reads.r2Reads).toBe(2 + rowShards.size);
     expect(new Set(answers.map((a) => JSON.stringify(a.body.items))).size).toBe(1);
+
+    // The same for a search (recommend): index, codes and rows of each probed shard, once.
+    const other = fx.data.products.asins[1717]!;
+    const probed = Math.min(manifestA.index.nprobe, manifestA.index.shards.length);
+    const beforeSearch = await health();
+    const searches = await Promise.all(Array.from({ length: 16 }, () => call('/v1/recommend', { json: { history: [other], k: 5 } })));
+    expect(searches.every((a) => a.status === 200)).toBe(true);
+    const afterSearch = await health();
+    const probes = probeOrder(manifestA.index.centroids, storedVector(shardsA, exportedEntry(join(dir, 'exportA'), manifestA, other))).slice(0, probed);
+    const catalogueRead = catalogueShardOf(other, manifestA.catalogue.objects.length) === catalogueShardOf(asin, manifestA.catalogue.objects.length) ? 0 : 1;
+    const rowsCached = probes.filter((p) => rowShards.has(p)).length;
+    expect(afterSearch.reads.r2Reads - beforeSearch.reads.r2Reads).toBe(catalogueRead + 3 * probed - rowsCached);
+  });
+
+  it('answers similar items from the precomputed lists, and beyond their depth from the IVF search, as the export computes them', async () => {
+    const asin = fx.data.products.asins[42]!;
+    const k = manifestA.similar.depth + 5;
+    const r = await call(`/v1/items/${asin}/similar?k=${k}`);
+    expect(r.status).toBe(200);
+    expect(r.body.items.map((i: Json) => i.id)).toEqual((await expectedSearch(join(dir, 'exportA'), manifestA, shardsA, asin, k)).map((key) => fx.data.products.asins[key]));
+    const listed = await call(`/v1/items/${asin}/similar?k=${manifestA.similar.depth}`);
+    expect(listed.body.items.map((i: Json) => i.id)).toEqual(exportedNeighbours(join(dir, 'exportA'), manifestA, shardsA, asin, manifestA.similar.depth).map((n) => fx.data.products.asins[n.key]));
+    // Both paths score with the same int16 codes: the list's top items agree with the search's.
+    expect(r.body.items[0].id).toBe(listed.body.items[0].id);
+    expect(Math.abs(r.body.items[0].score - listed.body.items[0].score)).toBeLessThan(1e-4);
   });
 
   it('answers similar items exactly as the trainer-side search over the same export', async () => {
@@ -173,29 +200,39 @@ describe('edge API in workerd', () => {
     }
     expect(seen).toBe(manifestB.version);
 
-    // Damage two shards of B before anything has loaded them: one corrupt, one missing.
+    // Damage B before anything has loaded it: shard 0's codes corrupt, shard 1's index missing, shard 2's similar lists corrupt.
     const shardsB = await loadShards(join(dir, 'exportB'), manifestB.index, manifestB.model.dimensions);
     const keys = objectKeys('', 'graphsage');
     const store = await openLocalR2Store({ bucket: LOCAL_BUCKET, persistTo: persist });
-    const [corrupt, missing] = [0, 1].map((i) => manifestB.index.shards[i]!);
+    const [corrupt, missing, badLists] = [0, 1, 2].map((i) => manifestB.index.shards[i]!);
     await store.put(keys.object(manifestB.version, corrupt!.codes.key), bytesBody(new Uint8Array(corrupt!.codes.bytes).fill(7)));
     await store.delete([keys.object(manifestB.version, missing!.index.key)]);
+    await store.put(keys.object(manifestB.version, badLists!.similar.key), bytesBody(new Uint8Array(badLists!.similar.bytes).fill(1)));
     await store.close();
 
     const asins = fx.data.products.asins;
-    const probesOf = (key: number): number[] => probeOrder(manifestB.index.centroids, storedVector(shardsB, exportedEntry(join(dir, 'exportB'), manifestB, asins[key]!))).slice(0, manifestB.index.nprobe);
+    const entryB = (key: number) => exportedEntry(join(dir, 'exportB'), manifestB, asins[key]!);
+    const probesOf = (key: number): number[] => probeOrder(manifestB.index.centroids, storedVector(shardsB, entryB(key))).slice(0, manifestB.index.nprobe);
     const find = (pred: (probes: number[]) => boolean): string => asins[asins.findIndex((_, k) => pred(probesOf(k)))]!;
-    const bad = await call(`/v1/items/${find((p) => p.includes(corrupt!.id))}/similar`);
+    const search = (id: string) => call('/v1/recommend', { json: { history: [id], k: 5 } });
+    const bad = await search(find((p) => p.includes(corrupt!.id)));
     expect(bad.status).toBe(503);
     expect(bad.body.error.code).toBe('artifact/corrupt');
-    const gone = await call(`/v1/items/${find((p) => p.includes(missing!.id) && !p.includes(corrupt!.id))}/similar`);
+    const gone = await search(find((p) => p.includes(missing!.id) && !p.includes(corrupt!.id)));
     expect(gone.status).toBe(503);
     expect(gone.body.error.code).toBe('artifact/missing');
-    const fine = await call(`/v1/items/${find((p) => !p.includes(corrupt!.id) && !p.includes(missing!.id))}/similar`);
+    const fine = await search(find((p) => !p.includes(corrupt!.id) && !p.includes(missing!.id)));
     expect(fine.status).toBe(200);
     expect(fine.headers.get('x-graphrec-version')).toBe(manifestB.version);
-    expect((await health()).reads.corrupt).toBeGreaterThanOrEqual(1);
+    // Similar reads lists and rows only: refused for an item homed in the shard with corrupt lists, served elsewhere.
+    const homedIn = (shard: number): string => asins[asins.findIndex((_, k) => entryB(k).shard === shard)]!;
+    const badSimilar = await call(`/v1/items/${homedIn(badLists!.id)}/similar`);
+    expect(badSimilar.status).toBe(503);
+    expect(badSimilar.body.error.code).toBe('artifact/corrupt');
+    expect((await call(`/v1/items/${homedIn(corrupt!.id)}/similar`)).status).toBe(200);
+    expect((await health()).reads.corrupt).toBeGreaterThanOrEqual(2);
     // The refusal is not cached: the same request fails again rather than serving the bad bytes.
-    expect((await call(`/v1/items/${find((p) => p.includes(corrupt!.id))}/similar`)).status).toBe(503);
+    expect((await search(find((p) => p.includes(corrupt!.id)))).status).toBe(503);
+    expect((await call(`/v1/items/${homedIn(badLists!.id)}/similar`)).status).toBe(503);
   });
 });

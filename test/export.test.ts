@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { embedNewProduct } from '../artifacts/src/forward/graphsage.ts';
 import { decodeForwardWeights, decodeNeighborState } from '../artifacts/src/forward/weights-codec.ts';
 import { catalogueShardOf } from '../artifacts/src/manifest/keys.ts';
-import { CatalogueShardSchema, manifestObjects, parseManifest, PopularListSchema, ShardItemsSchema, type Manifest } from '../artifacts/src/manifest/schema.ts';
+import { CatalogueShardSchema, manifestObjects, parseManifest, PopularListSchema, type Manifest } from '../artifacts/src/manifest/schema.ts';
 import { Vocabulary } from '../artifacts/src/text/tfidf.ts';
-import { cosineToCodes } from '../artifacts/src/vectors/maxabs.ts';
+import { cosineToCodes, unitFromCodes } from '../artifacts/src/vectors/maxabs.ts';
 import { ingest } from '../trainer/src/data/ingest.ts';
 import { exportRun } from '../trainer/src/export/export-run.ts';
 import { generateSynthetic } from '../trainer/src/synth/generate.ts';
@@ -23,6 +23,8 @@ import { openS3Store } from '../trainer/src/publish/s3-store.ts';
 import { objectKeys } from '../artifacts/src/manifest/keys.ts';
 import { CurrentPointerSchema, parseArtifactJson } from '../artifacts/src/manifest/schema.ts';
 import { assembleShard } from '../artifacts/src/index/shard.ts';
+import { ShardRows } from '../artifacts/src/index/shard-rows.ts';
+import { SimilarLists } from '../artifacts/src/index/similar-lists.ts';
 import { searchIvf } from '../artifacts/src/index/ivf.ts';
 import { sha256Hex } from '../artifacts/src/manifest/sha256.ts';
 import { openUsearchIndex } from '../artifacts/src/usearch/index.ts';
@@ -36,6 +38,7 @@ const out = join(dir, 'out');
 let manifest: Manifest;
 const read = (key: string): Buffer => readFileSync(join(out, key));
 const readJson = (key: string): unknown => JSON.parse(read(key).toString('utf8'));
+const rowsOf = (s: Manifest['index']['shards'][number]): ShardRows => ShardRows.parse(new Uint8Array(read(s.meta.key)), s.id);
 
 beforeAll(async () => {
   await generateSynthetic({ products: 2000, users: 600, seed: 11, out: data });
@@ -48,7 +51,7 @@ beforeAll(async () => {
 describe('graphrec export', () => {
   it('writes a manifest whose every object exists with its size and sha256', () => {
     const objects = manifestObjects(manifest);
-    expect(objects.length).toBe(manifest.index.shards.length * 3 + manifest.catalogue.objects.length + 3);
+    expect(objects.length).toBe(manifest.index.shards.length * 4 + manifest.catalogue.objects.length + 3);
     for (const ref of objects) {
       const bytes = read(ref.key);
       expect(bytes.byteLength, ref.key).toBe(ref.bytes);
@@ -60,7 +63,7 @@ describe('graphrec export', () => {
   it('puts every product in exactly one shard, within the capacity, with consistent codes', () => {
     const seen = new Set<number>();
     for (const s of manifest.index.shards) {
-      const items = ShardItemsSchema.parse(readJson(s.meta.key));
+      const items = rowsOf(s);
       expect(items.keys.length).toBe(s.items);
       expect(read(s.codes.key).byteLength).toBe(s.items * manifest.model.dimensions * 2);
       for (const k of items.keys) {
@@ -78,11 +81,39 @@ describe('graphrec export', () => {
     expect(manifest.index.recallAt10).toBeGreaterThanOrEqual(0.98);
   });
 
+  it('precomputes similar lists equal to exact search over the served int16 codes, best first, never the item itself', () => {
+    const dim = manifest.model.dimensions;
+    const depth = manifest.similar.depth;
+    const shards = manifest.index.shards.map((s) => {
+      const bytes = read(s.codes.key);
+      return { keys: rowsOf(s).keys, codes: new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), lists: new SimilarLists(s.id, new Uint8Array(read(s.similar.key)), s.items, depth) };
+    });
+    const all = shards.flatMap((s, id) => s.keys.map((key, row) => ({ key, shard: id, row, code: s.codes.subarray(row * dim, (row + 1) * dim) })));
+    const byKey = new Map(all.map((o) => [o.key, o]));
+    let positions = 0;
+    let agree = 0;
+    for (const q of all.filter((_, i) => i % 13 === 0)) {
+      const query = unitFromCodes(q.code);
+      const exact = all.filter((o) => o.key !== q.key).map((o) => ({ key: o.key, score: cosineToCodes(query, o.code) })).sort((a, b) => b.score - a.score || a.key - b.key).slice(0, 10);
+      const served = shards[q.shard]!.lists.neighbours(q.row, 10).map((n) => ({ key: shards[n.shard]!.keys[n.row]!, score: n.score }));
+      expect(served).toHaveLength(10);
+      expect(served.some((n) => n.key === q.key)).toBe(false);
+      expect(served.every((n, i) => i === 0 || served[i - 1]!.score >= n.score)).toBe(true);
+      // Scores are the cosines of the served int16 codes, kept to 1/32767.
+      served.forEach((n) => expect(Math.abs(n.score - cosineToCodes(query, byKey.get(n.key)!.code))).toBeLessThan(1e-4));
+      const truth = new Set(exact.map((e) => e.key));
+      positions += 10;
+      agree += served.filter((n) => truth.has(n.key)).length;
+    }
+    expect(agree / positions).toBeGreaterThanOrEqual(0.99);
+    expect(manifest.similar.recallAt10).toBeGreaterThanOrEqual(0.98);
+  });
+
   it('finds every product in the catalogue object its id hashes to, pointing at its shard row', async () => {
     const { coPurchase } = await ingest(data);
     const asins = coPurchase!.products.asins;
     const objects = manifest.catalogue.objects;
-    const shardKeys = manifest.index.shards.map((s) => new Set(ShardItemsSchema.parse(readJson(s.meta.key)).keys));
+    const shardKeys = manifest.index.shards.map((s) => new Set(rowsOf(s).keys));
     const catalogue = objects.map((o) => CatalogueShardSchema.parse(readJson(o.key)));
     expect(catalogue.reduce((s, c) => s + Object.keys(c.items).length, 0)).toBe(asins.length);
     for (const [key, asin] of asins.entries()) {
@@ -106,7 +137,7 @@ describe('graphrec export', () => {
     const entryOf = (asin: string) => catalogue[catalogueShardOf(asin, objects.length)]!.items[asin]!;
     const codesOf = new Map<number, Int16Array>();
     for (const s of manifest.index.shards) {
-      const keys = ShardItemsSchema.parse(readJson(s.meta.key)).keys;
+      const keys = rowsOf(s).keys;
       const bytes = read(s.codes.key);
       const codes = new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       keys.forEach((k, i) => codesOf.set(k, codes.subarray(i * forward.dims.output, (i + 1) * forward.dims.output)));
@@ -150,7 +181,7 @@ describe('graphrec export', () => {
         const s = served.index.shards[id]!;
         const [index, codes, meta] = await Promise.all([s.index, s.codes, s.meta].map((r) => fetch(keys.object(current.version, r.key))));
         for (const [ref, bytes] of [[s.index, index], [s.codes, codes], [s.meta, meta]] as const) expect(await sha256Hex(bytes!)).toBe(ref.sha256);
-        return assembleShard(id, openUsearchIndex(index!), ShardItemsSchema.parse(JSON.parse(new TextDecoder().decode(meta!))), codes!, served.model.dimensions);
+        return assembleShard(id, openUsearchIndex(index!), ShardRows.parse(meta!, id).keys, codes!, served.model.dimensions);
       };
       const shard0 = await load(0);
       const key = shard0.keys[0]!;

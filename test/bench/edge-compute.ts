@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { objectKeys } from '../../artifacts/src/manifest/keys.ts';
-import { parseManifest, ShardItemsSchema, type Manifest } from '../../artifacts/src/manifest/schema.ts';
+import { parseManifest, type Manifest } from '../../artifacts/src/manifest/schema.ts';
 import { sha256Hex } from '../../artifacts/src/manifest/sha256.ts';
-import { percentile } from './edge-load.ts';
+import { percentile, type RequestVariant } from './edge-load.ts';
 
 /** What the benchmark calls on the edge's `Recommender` (edge/src/serve/recommender.ts). */
 export interface NodeRecommender {
@@ -14,6 +14,8 @@ export interface NodeRecommender {
 
 interface ServedVersionLike {
   shard(id: number): Promise<unknown>;
+  rows(id: number): Promise<unknown>;
+  similarLists(id: number): Promise<unknown>;
 }
 
 /** The edge's serving objects over an export folder, in this Node process. */
@@ -22,6 +24,8 @@ export interface NodeEdge {
   served: ServedVersionLike;
   /** A fresh `Recommender` (the routes make one per request). */
   recommender(): NodeRecommender;
+  /** Bytes the isolate LRU charges for what has been loaded so far. */
+  cacheBytes(): number;
 }
 
 // The edge is type-checked against @cloudflare/workers-types (edge/tsconfig.json), not this
@@ -52,8 +56,20 @@ export async function openNodeEdge(exportDir: string, budgetBytes = 2 ** 40): Pr
   const objects = new VersionObjects(bucket, undefined, { r2Reads: 0, cacheApiHits: 0, corrupt: 0 });
   const cache = new AsyncLru(budgetBytes, (c: { bytes: number }) => c.bytes);
   const served = new ServedVersion(manifest, await sha256Hex(manifestBytes), objects, cache, keys) as ServedVersionLike;
-  return { manifest, served, recommender: () => new Recommender(served) as NodeRecommender };
+  return { manifest, served, recommender: () => new Recommender(served) as NodeRecommender, cacheBytes: () => cache.bytes as number };
 }
+
+/** The `Recommender` call a request variant stands for. */
+export const asCall = (v: RequestVariant): ((rec: NodeRecommender) => Promise<unknown>) => {
+  const body = v.body as { history?: string[]; title?: string; neighbors?: string[]; k: number } | undefined;
+  if (v.method === 'GET') {
+    const id = decodeURIComponent(v.path.split('/')[3]!);
+    const k = Number(new URL(v.path, 'http://x').searchParams.get('k') ?? 10);
+    return (rec) => rec.similar(id, k);
+  }
+  if (body?.history) return (rec) => rec.recommend(body.history!, body.k, []);
+  return (rec) => rec.embed(body!.title!, body!.neighbors ?? [], body!.k);
+};
 
 export interface ComputeTiming {
   samples: number;
@@ -82,38 +98,38 @@ export async function timeCompute(edge: NodeEdge, variants: ((rec: NodeRecommend
 
 export interface ShardLoadTiming {
   shard: number;
-  bytes: number;
-  /** `ServedVersion.shard(id)` on a cold LRU: file reads, three sha256 checks, items JSON + schema, usearch open. */
-  loadMs: number;
+  /** Bytes of the shard's index + codes + rows objects (what a search loads). */
+  searchBytes: number;
+  /** `ServedVersion.shard(id)` on a cold LRU: reads, sha256 of index, codes and rows, rows line scan, usearch open. */
+  searchLoadMs: number;
+  /** `ServedVersion.similarLists(id)` and `rows(id)` on a cold LRU: what "similar" to an item of this shard loads. */
+  similarLoadMs: number;
+  similarBytes: number;
+  /** sha256 of the four objects, measured apart. */
   sha256Ms: number;
-  itemsParseMs: number;
-  /** Zod `ShardItemsSchema` over the parsed items (what `parseArtifactJson` adds to `JSON.parse`). */
-  itemsSchemaMs: number;
 }
 
-/**
- * What a cold shard costs the edge's code in Node, and three of its parts:
- * hashing its three objects, parsing its items JSON, and checking it against the schema.
- */
+/** What a cold shard costs the edge's code in Node, for a search and for a precomputed "similar". */
 export async function timeShardLoads(exportDir: string, shards: number[]): Promise<ShardLoadTiming[]> {
-  const edge = await openNodeEdge(exportDir);
-  await edge.served.shard(shards[0]!); // JIT warm-up on one shard, not timed
+  const warm = await openNodeEdge(exportDir);
+  await warm.served.shard(shards[0]!); // JIT warm-up on one shard, not timed
+  await warm.served.similarLists(shards[0]!);
   const out: ShardLoadTiming[] = [];
   for (const id of shards.slice(1)) {
-    const s = edge.manifest.index.shards[id]!;
-    const files = await Promise.all([s.index, s.codes, s.meta].map((ref) => readFile(join(exportDir, ref.key))));
+    const s = warm.manifest.index.shards[id]!;
+    const files = await Promise.all([s.index, s.codes, s.meta, s.similar].map((ref) => readFile(join(exportDir, ref.key))));
     let started = performance.now();
     for (const f of files) await sha256Hex(f);
     const sha256Ms = performance.now() - started;
+    const a = await openNodeEdge(exportDir);
     started = performance.now();
-    const parsed: unknown = JSON.parse(files[2]!.toString('utf8'));
-    const itemsParseMs = performance.now() - started;
+    await Promise.all([a.served.similarLists(id), a.served.rows(id)]);
+    const similarLoadMs = performance.now() - started;
+    const b = await openNodeEdge(exportDir);
     started = performance.now();
-    ShardItemsSchema.safeParse(parsed);
-    const itemsSchemaMs = performance.now() - started;
-    started = performance.now();
-    await edge.served.shard(id);
-    out.push({ shard: id, bytes: s.index.bytes + s.codes.bytes + s.meta.bytes, loadMs: performance.now() - started, sha256Ms, itemsParseMs, itemsSchemaMs });
+    await b.served.shard(id);
+    const searchLoadMs = performance.now() - started;
+    out.push({ shard: id, searchBytes: s.index.bytes + s.codes.bytes + s.meta.bytes, searchLoadMs, similarLoadMs, similarBytes: s.similar.bytes + s.meta.bytes, sha256Ms });
   }
   return out;
 }

@@ -1,38 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probeOrder } from '../../artifacts/src/index/ivf.ts';
-import { catalogueShardOf, shardCodesKey, shardItemsKey } from '../../artifacts/src/manifest/keys.ts';
-import type { Manifest, ShardItems } from '../../artifacts/src/manifest/schema.ts';
+import { ShardRows } from '../../artifacts/src/index/shard-rows.ts';
+import { shardCodesKey, shardRowsKey } from '../../artifacts/src/manifest/keys.ts';
+import type { ItemDisplay, Manifest } from '../../artifacts/src/manifest/schema.ts';
 import { unitFromCodes } from '../../artifacts/src/vectors/maxabs.ts';
-import type { NodeEdge } from './edge-compute.ts';
+import { asCall, openNodeEdge, type NodeEdge } from './edge-compute.ts';
 import type { RequestVariant } from './edge-load.ts';
 
-/** Bytes the isolate LRU charges for a shard (edge/src/store/served-version.ts: index + codes + 2 × items JSON). */
-export function shardCacheBytes(manifest: Manifest, id: number): number {
-  const s = manifest.index.shards[id]!;
-  return s.index.bytes + s.codes.bytes + 2 * s.meta.bytes;
-}
-
-/** Bytes the LRU charges for the catalogue objects holding `ids` (2 × object bytes each, for the parsed entries). */
-export function catalogueCacheBytes(manifest: Manifest, ids: Iterable<string>): number {
-  const objects = manifest.catalogue.objects;
-  const refs = new Set([...ids].map((id) => catalogueShardOf(id, objects.length)));
-  return [...refs].reduce((s, r) => s + 2 * objects[r]!.bytes, 0);
-}
-
 /** A shard's items and their unit vectors (from the int16 codes the edge serves). */
-export interface ShardRows {
-  items: ShardItems['items'];
+export interface ShardSample {
+  items: ItemDisplay[];
   vectors: Float32Array[];
 }
 
-export async function readShardRows(dir: string, manifest: Manifest, id: number, limit = Infinity): Promise<ShardRows> {
-  const meta = JSON.parse(await readFile(join(dir, shardItemsKey(id)), 'utf8')) as ShardItems;
+export async function readShardSample(dir: string, manifest: Manifest, id: number, limit = Infinity): Promise<ShardSample> {
+  const rows = ShardRows.parse(new Uint8Array(await readFile(join(dir, shardRowsKey(id)))), id);
   const raw = await readFile(join(dir, shardCodesKey(id)));
   const codes = new Int16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
   const dim = manifest.model.dimensions;
-  const n = Math.min(limit, meta.items.length);
-  return { items: meta.items.slice(0, n), vectors: Array.from({ length: n }, (_, i) => unitFromCodes(codes.subarray(i * dim, (i + 1) * dim))) };
+  const n = Math.min(limit, rows.keys.length);
+  return { items: Array.from({ length: n }, (_, i) => rows.row(i)), vectors: Array.from({ length: n }, (_, i) => unitFromCodes(codes.subarray(i * dim, (i + 1) * dim))) };
 }
 
 /** The shards a query probes (the first `nprobe` by centroid similarity), ascending. */
@@ -44,7 +32,10 @@ export interface Workload {
   similar: RequestVariant[];
   recommend: RequestVariant[];
   embed: RequestVariant[];
-  /** Per route: the shards every variant's query probes, and what the LRU holds once every variant has run (shards, catalogue objects, forward weights and vocabulary). */
+  /**
+   * Per route: the shards its queries touch (similar: the items' home shards; recommend, embed: the shards their
+   * searches probe), and the LRU charge once every variant has run, measured with the edge's own cache in Node.
+   */
   sets: Record<'similar' | 'recommend' | 'embed', { shards: number[]; bytes: number }>;
 }
 
@@ -63,21 +54,25 @@ const EMBED_TRIES = 400;
  */
 export async function chooseWorkload(dir: string, edge: NodeEdge, variants = { similar: 16, recommend: 8, embed: 8 }): Promise<Workload> {
   const { manifest } = edge;
-  const groups = new Map<string, { shards: number[]; ids: string[]; vectors: Float32Array[] }>();
+  const groups = new Map<string, { shards: number[]; ids: string[]; homes: Set<number>; vectors: Float32Array[] }>();
   const titles: string[] = [];
   for (let home = 0; home < Math.min(manifest.index.shards.length, 4); home++) {
-    const rows = await readShardRows(dir, manifest, home, 4000);
+    const rows = await readShardSample(dir, manifest, home, 4000);
     rows.vectors.forEach((v, i) => {
       const shards = probeSet(manifest, v);
       const key = shards.join(',');
-      const g = groups.get(key) ?? { shards, ids: [], vectors: [] };
+      const g = groups.get(key) ?? { shards, ids: [], homes: new Set(), vectors: [] };
       g.ids.push(rows.items[i]!.id);
+      g.homes.add(home);
       g.vectors.push(v);
       groups.set(key, g);
       if (i < EMBED_TRIES / 4) titles.push(rows.items[i]!.title);
     });
   }
-  const shardBytes = (shards: number[]): number => shards.reduce((s, id) => s + shardCacheBytes(manifest, id), 0);
+  const shardBytes = (shards: number[]): number => shards.reduce((sum, id) => {
+    const s = manifest.index.shards[id]!;
+    return sum + s.index.bytes + s.codes.bytes + s.meta.bytes;
+  }, 0);
   const big = [...groups.values()].filter((g) => g.ids.length >= variants.similar);
   const group = (big.length > 0 ? big : [...groups.values()]).sort((a, b) => shardBytes(a.shards) - shardBytes(b.shards) || b.ids.length - a.ids.length)[0]!;
   const inside = (q: ArrayLike<number>): boolean => probeSet(manifest, q).every((s) => group.shards.includes(s));
@@ -85,16 +80,23 @@ export async function chooseWorkload(dir: string, edge: NodeEdge, variants = { s
   const ids = group.ids.slice(0, n);
   const similar: RequestVariant[] = ids.map((id) => ({ method: 'GET', path: `/v1/items/${id}/similar?k=${K}` }));
 
-  const recommend: RequestVariant[] = [];
-  const historyIds = new Set<string>();
-  for (let start = 0; start < 40 * variants.recommend && recommend.length < variants.recommend; start++) {
+  // Histories whose mean probes the group's shards come first; with many shards probed (1M items) there may be
+  // too few, and the rest are taken as they come (the measured working set then says what they cost).
+  const inGroup: number[][] = [];
+  const outside: number[][] = [];
+  for (let start = 0; start < 40 * variants.recommend && inGroup.length < variants.recommend; start++) {
     const picks = Array.from({ length: HISTORY }, (_, j) => (start * 3 + j * (start + 1)) % n);
-    if (new Set(picks).size < HISTORY) continue;
+    if (new Set(picks).size < Math.min(HISTORY, n)) continue;
     const mean = new Float32Array(manifest.model.dimensions);
     for (const p of picks) group.vectors[p]!.forEach((x, j) => (mean[j] += x));
-    if (!inside(mean)) continue;
-    recommend.push({ method: 'POST', path: '/v1/recommend', body: { history: picks.map((p) => ids[p]), k: K } });
-    for (const p of picks) historyIds.add(ids[p]!);
+    (inside(mean) ? inGroup : outside).push(picks);
+  }
+  const recommend: RequestVariant[] = [...inGroup, ...outside].slice(0, variants.recommend).map((picks) => ({ method: 'POST', path: '/v1/recommend', body: { history: picks.map((p) => ids[p]), k: K } }));
+  const recommendShards = new Set<number>();
+  for (const v of recommend) {
+    const mean = new Float32Array(manifest.model.dimensions);
+    for (const id of (v.body as { history: string[] }).history) group.vectors[ids.indexOf(id)]!.forEach((x, j) => (mean[j] += x));
+    for (const s of probeSet(manifest, mean)) recommendShards.add(s);
   }
 
   const neighbor = ids[0]!;
@@ -110,16 +112,19 @@ export async function chooseWorkload(dir: string, edge: NodeEdge, variants = { s
   }
   const embed: RequestVariant[] = embedGroup!.titles.map((title) => ({ method: 'POST', path: '/v1/items/embed', body: { title, neighbors: [neighbor], k: K } }));
 
-  const f = manifest.forward;
-  const forwardBytes = f ? f.weights.bytes + 2 * f.vocabulary.bytes : 0;
+  const routes = { similar, recommend, embed };
+  const measured = {} as Record<keyof typeof routes, number>;
+  for (const [route, list] of Object.entries(routes) as [keyof typeof routes, RequestVariant[]][]) {
+    const fresh = await openNodeEdge(dir);
+    for (const v of list) await asCall(v)(fresh.recommender());
+    measured[route] = fresh.cacheBytes();
+  }
   return {
-    similar,
-    recommend,
-    embed,
+    ...routes,
     sets: {
-      similar: { shards: group.shards, bytes: shardBytes(group.shards) + catalogueCacheBytes(manifest, ids) },
-      recommend: { shards: group.shards, bytes: shardBytes(group.shards) + catalogueCacheBytes(manifest, historyIds) },
-      embed: { shards: embedGroup!.shards, bytes: shardBytes(embedGroup!.shards) + catalogueCacheBytes(manifest, [neighbor]) + forwardBytes },
+      similar: { shards: [...group.homes].sort((a, b) => a - b), bytes: measured.similar },
+      recommend: { shards: [...recommendShards].sort((a, b) => a - b), bytes: measured.recommend },
+      embed: { shards: embedGroup!.shards, bytes: measured.embed },
     },
   };
 }
@@ -133,8 +138,8 @@ export async function coldIds(dir: string, manifest: Manifest, count = 10): Prom
   const homes = [...new Set(Array.from({ length: Math.min(count, shards) }, (_, i) => Math.floor((i * shards) / Math.min(count, shards))))];
   return Promise.all(
     homes.map(async (home) => {
-      const meta = JSON.parse(await readFile(join(dir, shardItemsKey(home)), 'utf8')) as ShardItems;
-      return { id: meta.items[Math.floor(meta.items.length / 2)]!.id, home };
+      const rows = ShardRows.parse(new Uint8Array(await readFile(join(dir, shardRowsKey(home)))), home);
+      return { id: rows.row(Math.floor(rows.keys.length / 2)).id, home };
     }),
   );
 }

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type { Manifest } from '../../artifacts/src/manifest/schema.ts';
 import { startWorker, type DevWorker } from '../helpers/wrangler-dev.ts';
 import { ROOT, runCli, runScript } from './cli.ts';
-import { openNodeEdge, timeCompute, timeShardLoads, type ComputeTiming, type NodeRecommender, type ShardLoadTiming } from './edge-compute.ts';
+import { asCall, openNodeEdge, timeCompute, timeShardLoads, type ComputeTiming, type ShardLoadTiming } from './edge-compute.ts';
 import { loadTest, parseServerTiming, sampleSequential, send, type LoadRun, type RequestVariant, type SequentialRun } from './edge-load.ts';
 import { formatEdgeSize } from './edge-report.ts';
 import { health, isolateHeap, processMemory, publishLocal, workerdPid, type IsolateHeap } from './edge-worker.ts';
-import { chooseWorkload, coldIds, shardCacheBytes, type Workload } from './edge-workload.ts';
+import { chooseWorkload, coldIds, type Workload } from './edge-workload.ts';
 import type { Benchmark } from './types.ts';
 
 /** Fixed small catalogue; the large one is the bench `--products` option. */
@@ -50,14 +50,21 @@ export interface ColdQuery {
 
 export interface SizeResult {
   products: number;
-  manifest: Pick<Manifest, 'items' | 'version'> & { shards: number; nprobe: number; catalogueObjects: number };
-  shardBytes: { index: number[]; codes: number[]; meta: number[]; cache: number[] };
+  manifest: Pick<Manifest, 'items' | 'version'> & { shards: number; nprobe: number; catalogueObjects: number; similarDepth: number; similarRecall?: number; searchRecall?: number };
+  shardBytes: { index: number[]; codes: number[]; meta: number[]; similar: number[] };
   catalogueObjectBytes: number;
   workload: Workload['sets'] & { variants: Record<Route, number> };
   nodeCompute: Record<Route, ComputeTiming>;
   shardLoads: ShardLoadTiming[];
   warm: WarmRun[];
-  cold: { queries: ColdQuery[]; idle: Memory; after: Memory };
+  cold: ColdRun;
+  coldRecommend: ColdRun;
+}
+
+export interface ColdRun {
+  queries: ColdQuery[];
+  idle: Memory;
+  after: Memory;
 }
 
 /** The synthetic data set and its export (untrained weights) in .cache, made when missing. */
@@ -107,7 +114,8 @@ async function expectOk(worker: DevWorker, v: RequestVariant): Promise<Response>
   return r;
 }
 
-async function coldRun(persist: string, ids: { id: string; home: number }[]): Promise<SizeResult['cold']> {
+/** First queries on a fresh isolate, one per id, each from a different home shard: `similar`, or `recommend` with the id as a one-item history. */
+async function coldRun(persist: string, ids: { id: string; home: number }[], route: 'similar' | 'recommend'): Promise<ColdRun> {
   const worker = await startWorker(persist, { USE_CACHE_API: 'false' });
   try {
     const pid = workerdPid(worker);
@@ -116,7 +124,7 @@ async function coldRun(persist: string, ids: { id: string; home: number }[]): Pr
     for (const { id, home } of ids) {
       const before = await health(worker);
       const started = performance.now();
-      const r = await send(worker.url, { method: 'GET', path: `/v1/items/${id}/similar?k=10` });
+      const r = await send(worker.url, route === 'similar' ? { method: 'GET', path: `/v1/items/${id}/similar?k=10` } : { method: 'POST', path: '/v1/recommend', body: { history: [id], k: 10 } });
       await r.arrayBuffer();
       const clientMs = performance.now() - started;
       const timing = parseServerTiming(r.headers.get('server-timing'));
@@ -128,16 +136,6 @@ async function coldRun(persist: string, ids: { id: string; home: number }[]): Pr
     await worker.stop();
   }
 }
-
-const asCall = (v: RequestVariant): ((rec: NodeRecommender) => Promise<unknown>) => {
-  const body = v.body as { history?: string[]; title?: string; neighbors?: string[]; k: number } | undefined;
-  if (v.method === 'GET') {
-    const id = decodeURIComponent(v.path.split('/')[3]!);
-    return (rec) => rec.similar(id, 10);
-  }
-  if (body?.history) return (rec) => rec.recommend(body.history!, body.k, []);
-  return (rec) => rec.embed(body!.title!, body!.neighbors ?? [], body!.k);
-};
 
 async function measureSize(products: number): Promise<SizeResult> {
   const dir = await exportFor(products);
@@ -159,18 +157,21 @@ async function measureSize(products: number): Promise<SizeResult> {
     warm.push(await warmRun(persist, mb, workload));
   }
   console.error(`[bench] edge ${products}: cold …`);
-  const cold = await coldRun(persist, await coldIds(dir, manifest));
+  const ids = await coldIds(dir, manifest);
+  const cold = await coldRun(persist, ids, 'similar');
+  const coldRecommend = await coldRun(persist, ids, 'recommend');
   const shards = manifest.index.shards;
   return {
     products,
-    manifest: { items: manifest.items, version: manifest.version, shards: shards.length, nprobe: manifest.index.nprobe, catalogueObjects: manifest.catalogue.objects.length },
-    shardBytes: { index: shards.map((s) => s.index.bytes), codes: shards.map((s) => s.codes.bytes), meta: shards.map((s) => s.meta.bytes), cache: shards.map((s) => shardCacheBytes(manifest, s.id)) },
+    manifest: { items: manifest.items, version: manifest.version, shards: shards.length, nprobe: manifest.index.nprobe, catalogueObjects: manifest.catalogue.objects.length, similarDepth: manifest.similar.depth, similarRecall: manifest.similar.recallAt10, searchRecall: manifest.index.recallAt10 },
+    shardBytes: { index: shards.map((s) => s.index.bytes), codes: shards.map((s) => s.codes.bytes), meta: shards.map((s) => s.meta.bytes), similar: shards.map((s) => s.similar.bytes) },
     catalogueObjectBytes: manifest.catalogue.objects.reduce((s, o) => s + o.bytes, 0) / manifest.catalogue.objects.length,
     workload: { ...workload.sets, variants: { similar: workload.similar.length, recommend: workload.recommend.length, embed: workload.embed.length } },
     nodeCompute,
     shardLoads,
     warm,
     cold,
+    coldRecommend,
   };
 }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { embedGraph, embedNewProduct, type GraphSageWeights } from '../../artifacts/src/forward/graphsage.ts';
-import { searchIvf, storedUnitVector, type ShardVectors } from '../../artifacts/src/index/ivf.ts';
+import { rowOf, searchIvf, storedUnitVector, type ShardVectors } from '../../artifacts/src/index/ivf.ts';
+import { SimilarLists } from '../../artifacts/src/index/similar-lists.ts';
 import { catalogueShardOf } from '../../artifacts/src/manifest/keys.ts';
 import { CatalogueShardSchema, parseManifest, type CatalogueEntry, type Manifest } from '../../artifacts/src/manifest/schema.ts';
 import { cosineToCodes } from '../../artifacts/src/vectors/maxabs.ts';
@@ -80,8 +81,22 @@ export function storedVector(shards: ShardVectors[], entry: CatalogueEntry): Flo
   return storedUnitVector(shards[entry.shard]!, entry.key)!;
 }
 
-/** Keys of "similar to `id`" computed trainer-side over the export folder's shards. */
+/** The precomputed neighbours of `id` (at most `k`) as exported: their shard, row and key. */
+export function exportedNeighbours(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): { shard: number; row: number; key: number }[] {
+  const entry = exportedEntry(exportDir, manifest, id);
+  const s = manifest.index.shards[entry.shard]!;
+  const lists = new SimilarLists(s.id, new Uint8Array(readFileSync(join(exportDir, s.similar.key))), s.items, manifest.similar.depth);
+  return lists.neighbours(rowOf(shards[entry.shard]!, entry.key), k).map((n) => ({ ...n, key: Number(shards[n.shard]!.keys[n.row]) }));
+}
+
+/** Keys of "similar to `id`" as the export answers it: its precomputed list, or the IVF search beyond the list's depth. */
 export async function expectedSimilar(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): Promise<number[]> {
+  if (k <= manifest.similar.depth) return exportedNeighbours(exportDir, manifest, shards, id, k).map((n) => n.key);
+  return expectedSearch(exportDir, manifest, shards, id, k);
+}
+
+/** Keys of the IVF search for `id`'s stored vector (what recommend with history [id] and similar beyond the lists answer). */
+export async function expectedSearch(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): Promise<number[]> {
   const entry = exportedEntry(exportDir, manifest, id);
   const hits = await searchIvf(storedVector(shards, entry), manifest.index.centroids, async (s) => shards[s]!, { k, nprobe: manifest.index.nprobe, shortlist: manifest.quantization.shortlist, exclude: new Set([entry.key]) });
   return hits.map((h) => h.key);

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { catalogueKey, FORWARD_WEIGHTS_KEY, POPULAR_KEY, shardCodesKey, shardIndexKey, shardItemsKey, VOCABULARY_KEY } from '../../artifacts/src/manifest/keys.ts';
+import { catalogueKey, FORWARD_WEIGHTS_KEY, POPULAR_KEY, shardCodesKey, shardIndexKey, shardRowsKey, shardSimilarKey, VOCABULARY_KEY } from '../../artifacts/src/manifest/keys.ts';
+import { encodeShardRows } from '../../artifacts/src/index/shard-rows.ts';
 import { ManifestSchema, type Manifest, type ModelKind, type ObjectRef } from '../../artifacts/src/manifest/schema.ts';
 
 /** A version id that sorts by `n` (0–59): `20260101T0000nnZ-<8 random hex>`. */
@@ -17,7 +18,7 @@ export interface SyntheticExport {
 }
 
 /**
- * Writes a small export folder: random-byte shard indexes and codes, JSON shard items,
+ * Writes a small export folder: random-byte shard indexes, codes and similar lists, shard rows,
  * catalogue and popular objects, and forward weights of `largeBytes` (make it
  * exceed the multipart threshold under test), with a manifest that passes
  * {@link ManifestSchema}. Nothing in it is a real index; publish only moves bytes.
@@ -40,7 +41,8 @@ export function writeSyntheticExport(root: string, options: { version: string; m
     items: 2,
     index: put(shardIndexKey(id), randomBytes(2000 + 500 * id)),
     codes: put(shardCodesKey(id), randomBytes(8)),
-    meta: put(shardItemsKey(id), json({ shard: id, keys: [0, 1], items: [item(2 * id), item(2 * id + 1)] })),
+    meta: put(shardRowsKey(id), new TextEncoder().encode(encodeShardRows(id, [0, 1], [item(2 * id), item(2 * id + 1)]))),
+    similar: put(shardSimilarKey(id), randomBytes(2 * 2 * 6)),
   }));
   const parsed = ManifestSchema.safeParse({
     format: 'graphrec-manifest',
@@ -52,6 +54,7 @@ export function writeSyntheticExport(root: string, options: { version: string; m
     items: 2 * shards.length,
     quantization: { navigation: 'usearch-i8', rerank: 'int16-maxabs', shortlist: 4 },
     index: { kind: 'ivf-hnsw', engine: 'usearch', engineVersion: '2.25.3', metric: 'cos', connectivity: 16, expansionSearch: 64, nprobe: 1, centroids: shards.map(() => [0.5, 0.5, 0.5, 0.5]), shards },
+    similar: { kind: 'precomputed', depth: 2 },
     catalogue: { hash: 'fnv1a32', objects: [0, 1].map((s) => put(catalogueKey(s), json({ shard: s, items: {} }))) },
     forward: {
       kind: 'graphsage-mean-2',

@@ -23,13 +23,18 @@ export interface Hit {
   shard: number;
 }
 
-/** Row of `key` in a shard, or -1 (binary search over its ascending keys). */
+/** Row of `key` in a shard, or -1. */
 export function rowOf(shard: ShardVectors, key: number): number {
+  return rowOfKey(shard.keys, key);
+}
+
+/** Index of `key` in ascending `keys`, or -1 (binary search). */
+export function rowOfKey(keys: ArrayLike<number>, key: number): number {
   let lo = 0;
-  let hi = shard.keys.length - 1;
+  let hi = keys.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const k = shard.keys[mid];
+    const k = keys[mid];
     if (k === key) return mid;
     if (k < key) lo = mid + 1;
     else hi = mid - 1;

@@ -49,7 +49,8 @@ export function catalogueShardOf(id: string, count: number): number {
 /** Zero-padded relative keys, so listings sort in shard order. */
 export const shardIndexKey = (id: number): string => `shards/${String(id).padStart(4, '0')}.usearch`;
 export const shardCodesKey = (id: number): string => `shards/${String(id).padStart(4, '0')}.codes`;
-export const shardItemsKey = (id: number): string => `shards/${String(id).padStart(4, '0')}.items.json`;
+export const shardRowsKey = (id: number): string => `shards/${String(id).padStart(4, '0')}.rows.ndjson`;
+export const shardSimilarKey = (id: number): string => `shards/${String(id).padStart(4, '0')}.similar`;
 export const catalogueKey = (id: number): string => `catalogue/${String(id).padStart(5, '0')}.json`;
 export const POPULAR_KEY = 'popular.json';
 export const FORWARD_WEIGHTS_KEY = 'model/graphsage.f32';

@@ -39,8 +39,10 @@ export const ShardSchema = z.object({
   index: ObjectRefSchema,
   /** `[items, dimensions]` max-abs int16 codes (little-endian) in the order of `meta.keys`: the re-ranking vectors and the items' own vectors. */
   codes: ObjectRefSchema,
-  /** {@link ShardItems}: display rows of the shard's items, in key order. */
+  /** Display rows of the shard's items in key order, newline-delimited JSON (`index/shard-rows.ts`). */
   meta: ObjectRefSchema,
+  /** Each item's precomputed nearest neighbours (`index/similar-lists.ts`). */
+  similar: ObjectRefSchema,
 });
 export type Shard = z.infer<typeof ShardSchema>;
 
@@ -77,6 +79,18 @@ export const IndexSchema = z.object({
   recallAt10: z.number().min(0).max(1).optional(),
 });
 
+/**
+ * "Similar to a known item" is precomputed at export: each item's `depth`
+ * nearest neighbours over the whole catalogue (a native HNSW over float32
+ * embeddings, re-scored on the int16 codes). Larger `k` falls back to the IVF search.
+ */
+export const SimilarSchema = z.object({
+  kind: z.literal('precomputed'),
+  depth: z.number().int().positive().max(1000),
+  /** Recall@10 of the lists against exact float32 search, measured at export. */
+  recallAt10: z.number().min(0).max(1).optional(),
+});
+
 export const CatalogueSchema = z.object({
   /** Catalogue shard of an id: `fnv1a32(id) mod objects.length`; the count is a power of two. */
   hash: z.literal('fnv1a32'),
@@ -108,6 +122,7 @@ export const ManifestSchema = z.object({
   items: Count,
   quantization: QuantizationSchema,
   index: IndexSchema,
+  similar: SimilarSchema,
   catalogue: CatalogueSchema,
   /** The inductive forward pass; absent for models that cannot embed a new product. */
   forward: ForwardSchema.optional(),
@@ -133,14 +148,6 @@ export const ItemDisplaySchema = z.object({
   popularity: Count,
 });
 export type ItemDisplay = z.infer<typeof ItemDisplaySchema>;
-
-/** `shards/NNNN.items.json`: the display rows of one shard's items, sorted by key. */
-export const ShardItemsSchema = z.object({
-  shard: Count,
-  keys: z.array(Count),
-  items: z.array(ItemDisplaySchema),
-});
-export type ShardItems = z.infer<typeof ShardItemsSchema>;
 
 /**
  * One catalogue entry: where the item's vector is and what a new neighbour
@@ -201,7 +208,7 @@ export function parseManifest(text: string, what = 'manifest.json'): Manifest {
 /** Every object a version consists of, manifest excluded, each once. */
 export function manifestObjects(m: Manifest): ObjectRef[] {
   const refs: ObjectRef[] = [];
-  for (const s of m.index.shards) refs.push(s.index, s.codes, s.meta);
+  for (const s of m.index.shards) refs.push(s.index, s.codes, s.meta, s.similar);
   refs.push(...m.catalogue.objects, m.popular);
   if (m.forward) refs.push(m.forward.weights, m.forward.vocabulary);
   const seen = new Set<string>();

@@ -1,9 +1,10 @@
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { embedNewProduct, type NeighborState } from '../../../artifacts/src/forward/graphsage.ts';
 import { decodeNeighborState } from '../../../artifacts/src/forward/weights-codec.ts';
-import { searchIvf, storedUnitVector, type Hit } from '../../../artifacts/src/index/ivf.ts';
+import { rowOf, rowOfKey, searchIvf, storedUnitVector, type Hit } from '../../../artifacts/src/index/ivf.ts';
+import type { Neighbour } from '../../../artifacts/src/index/similar-lists.ts';
 import type { CatalogueEntry, ItemDisplay } from '../../../artifacts/src/manifest/schema.ts';
-import { ServedVersion, type LoadedShard } from '../store/served-version.ts';
+import type { LoadedShard, ServedVersion } from '../store/served-version.ts';
 
 /** One recommended item as served. */
 export interface ServedItem extends ItemDisplay {
@@ -39,7 +40,14 @@ export class Recommender {
       return shard;
     };
     const hits = await searchIvf(query, index.centroids, load, { k, nprobe: index.nprobe, shortlist: quantization.shortlist, exclude });
-    return hits.map((h: Hit) => ({ ...ServedVersion.display(loaded.get(h.shard)!, h.key), score: round(h.score) }));
+    return this.display(hits.map((h: Hit) => ({ shard: h.shard, row: rowOf(loaded.get(h.shard)!, h.key), score: h.score })));
+  }
+
+  /** Display rows of (shard, row) results, each shard's rows object read once. */
+  private async display(found: readonly Neighbour[]): Promise<ServedItem[]> {
+    const shards = [...new Set(found.map((f) => f.shard))];
+    const rows = new Map(await Promise.all(shards.map(async (id) => [id, await this.v.rows(id)] as const)));
+    return found.map((f) => ({ ...rows.get(f.shard)!.row(f.row), score: round(f.score) }));
   }
 
   /** Entries of the known ids (in order) and the unknown ids. */
@@ -53,11 +61,19 @@ export class Recommender {
     return { items: items.map((p) => ({ ...p, score: 0 })), fallback: 'popular' };
   }
 
-  /** Nearest items to a known item, itself excluded; undefined when the id is unknown. */
+  /**
+   * Nearest items to a known item, itself excluded; undefined when the id is
+   * unknown. Read from the lists precomputed at export; a `k` beyond their
+   * depth is searched.
+   */
   async similar(id: string, k: number): Promise<Recommendation | undefined> {
     const entry = await this.v.entry(id);
     if (!entry) return undefined;
-    return { items: await this.search(await this.vectorOf(entry), k, new Set([entry.key])) };
+    if (k > this.v.manifest.similar.depth) return { items: await this.search(await this.vectorOf(entry), k, new Set([entry.key])) };
+    const [lists, home] = await Promise.all([this.v.similarLists(entry.shard), this.v.rows(entry.shard)]);
+    const row = rowOfKey(home.keys, entry.key);
+    if (row < 0) throw new GraphrecError('artifact/corrupt', `catalogue says key ${entry.key} is in shard ${entry.shard}, which does not hold it`);
+    return { items: await this.display(lists.neighbours(row, k)) };
   }
 
   /**

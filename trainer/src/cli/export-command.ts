@@ -2,7 +2,7 @@ import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { exportRun } from '../export/export-run.ts';
 import { numberFlag, parseFlags, type Command } from './command.ts';
 
-const usage = 'graphrec export RUN --out DIR [--shard-items 4096] [--nprobe N] [--shortlist 4] [--connectivity 16] [--recall-queries 1000] [--json]';
+const usage = 'graphrec export RUN --out DIR [--shard-items 4096] [--nprobe N] [--shortlist 4] [--connectivity 16] [--similar-depth 32] [--recall-queries 1000] [--json]';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -15,6 +15,7 @@ export const exportCommand: Command = {
       nprobe: { type: 'string' },
       shortlist: { type: 'string' },
       connectivity: { type: 'string' },
+      'similar-depth': { type: 'string' },
       'recall-queries': { type: 'string' },
     }, usage);
     const runDir = positionals[0];
@@ -25,6 +26,7 @@ export const exportCommand: Command = {
       nprobe: values.nprobe === undefined ? undefined : numberFlag(values.nprobe, 'nprobe', 1, { min: 1, max: 1024, integer: true }),
       shortlist: numberFlag(values.shortlist, 'shortlist', 4, { min: 1, max: 64, integer: true }),
       connectivity: numberFlag(values.connectivity, 'connectivity', 16, { min: 2, max: 256, integer: true }),
+      similarDepth: numberFlag(values['similar-depth'], 'similar-depth', 32, { min: 1, max: 1000, integer: true }),
       recallQueries: numberFlag(values['recall-queries'], 'recall-queries', 1000, { min: 1, integer: true }),
       progress: ctx.progress,
     });
@@ -32,7 +34,8 @@ export const exportCommand: Command = {
     ctx.print(`exported version ${m.version} to ${summary.outDir}`);
     ctx.print(`  ${m.items.toLocaleString('en-US')} items in ${m.index.shards.length} shards (largest ${(summary.bytes.largestShard / 2 ** 20).toFixed(1)} MiB), ${m.catalogue.objects.length} catalogue objects`);
     ctx.print(`  ${(summary.bytes.total / 2 ** 20).toFixed(1)} MiB total, ${summary.bytes.perItem.toFixed(0)} bytes per item`);
-    ctx.print(`  recall@10 vs exact float32: ${summary.recall.recallAt10.toFixed(4)} at nprobe ${summary.recall.nprobe} (${Object.entries(summary.recall.byNprobe).map(([p, r]) => `${p}: ${r.toFixed(4)}`).join(', ')})`);
-    return { version: m.version, out: summary.outDir, items: m.items, shards: m.index.shards.length, bytes: summary.bytes, recall: summary.recall, seconds: summary.seconds, peakRssMB: summary.peakRssMB };
+    ctx.print(`  similar lists: ${summary.similar.depth} neighbours an item, recall@10 vs exact float32 ${summary.similar.recallAt10.toFixed(4)}`);
+    ctx.print(`  search (recommend, embed) recall@10 vs exact float32: ${summary.recall.recallAt10.toFixed(4)} at nprobe ${summary.recall.nprobe} (${Object.entries(summary.recall.byNprobe).map(([p, r]) => `${p}: ${r.toFixed(4)}`).join(', ')})`);
+    return { version: m.version, out: summary.outDir, items: m.items, shards: m.index.shards.length, bytes: summary.bytes, recall: summary.recall, similar: summary.similar, seconds: summary.seconds, peakRssMB: summary.peakRssMB };
   },
 };

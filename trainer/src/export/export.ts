@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { embedGraph, type GraphSageWeights } from '../../../artifacts/src/forward/graphsage.ts';
 import { encodeForwardWeights, encodeNeighborState } from '../../../artifacts/src/forward/weights-codec.ts';
 import { FORWARD_WEIGHTS_KEY, VOCABULARY_KEY } from '../../../artifacts/src/manifest/keys.ts';
-import { MANIFEST_FORMAT, MANIFEST_KEY, MANIFEST_VERSION, ManifestSchema, type CatalogueEntry, type ItemDisplay, type Manifest } from '../../../artifacts/src/manifest/schema.ts';
+import { MANIFEST_FORMAT, MANIFEST_KEY, MANIFEST_VERSION, ManifestSchema, type CatalogueEntry, type ItemDisplay, type Manifest, type Shard } from '../../../artifacts/src/manifest/schema.ts';
 import type { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
 import { quantizeRows } from '../../../artifacts/src/vectors/maxabs.ts';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
@@ -17,6 +17,7 @@ import { writeObject } from './files.ts';
 import { sphericalKMeans } from './kmeans.ts';
 import { chooseNprobe } from './recall.ts';
 import { writeShards } from './shards.ts';
+import { writeSimilarLists } from './similar.ts';
 
 /** The usearch version whose file format the shards use; the edge's reader accepts only this one. */
 export const USEARCH_VERSION = '2.25.3';
@@ -41,6 +42,8 @@ export interface ExportOptions {
   expansionSearch?: number;
   /** HNSW shortlist factor for re-ranking with the int16 codes. */
   shortlist?: number;
+  /** Nearest neighbours precomputed per item for "similar" (default 32); larger k falls back to the IVF search. */
+  similarDepth?: number;
   /** Fixed nprobe; by default the smallest reaching `targetRecall` within `probeBudgetMB` is measured and chosen. */
   nprobe?: number;
   /** Bytes of shard objects one query may touch (nprobe × average shard), kept well inside a 128 MB isolate; default 40 MB. */
@@ -60,6 +63,7 @@ export interface ExportSummary {
   outDir: string;
   bytes: { total: number; perItem: number; shards: number; catalogue: number; largestShard: number };
   recall: { nprobe: number; recallAt10: number; byNprobe: Record<string, number> };
+  similar: { depth: number; recallAt10: number };
   kmeans: { clusters: number; displaced: number };
   seconds: Record<string, number>;
   /** Peak resident memory so far, after each stage. */
@@ -108,7 +112,12 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   for (let v = 0; v < n; v++) popularity[v] = graph.offsets[v + 1] - graph.offsets[v];
   const display = (key: number): ItemDisplay => displayOf(products, key, popularity[key]);
   const hnsw = { connectivity: options.connectivity ?? 16, expansionAdd: options.expansionAdd ?? 128, expansionSearch: options.expansionSearch ?? 64, threads: options.threads ?? 0 };
-  const { shards, keys: shardKeys } = await timed('shards', () => writeShards(outDir, { z, codes, dim, assignment: km.assignment, clusters: km.centroids.length / dim, display }, hnsw, progress));
+  const { shards: shardsWithoutLists, keys: shardKeys } = await timed('shards', () => writeShards(outDir, { z, codes, dim, assignment: km.assignment, clusters: km.centroids.length / dim, display }, hnsw, progress));
+  const depth = options.similarDepth ?? 32;
+  const similar = await timed('similar', () =>
+    writeSimilarLists(outDir, { z, codes, dim, shardKeys }, { depth, connectivity: hnsw.connectivity, expansionAdd: hnsw.expansionAdd, expansionSearch: Math.max(128, 2 * depth), threads: hnsw.threads, recallQueries: options.recallQueries ?? 1000, seed: options.seed ?? 1 }, progress),
+  );
+  const shards: Shard[] = shardsWithoutLists.map((s, i) => ({ ...s, similar: similar.refs[i] }));
   const shardOfCluster = new Int32Array(km.centroids.length / dim).fill(-1);
   for (const s of shards) shardOfCluster[s.centroid] = s.id;
 
@@ -136,6 +145,7 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   const indexBase = { kind: 'ivf-hnsw' as const, engine: 'usearch' as const, engineVersion: USEARCH_VERSION, metric: 'cos' as const, connectivity: hnsw.connectivity, expansionSearch: hnsw.expansionSearch, centroids, shards: shards.map((s, i) => ({ ...s, centroid: i })) };
   const shortlist = options.shortlist ?? 4;
   progress.start('measuring recall@10 against exact search', options.recallQueries ?? 1000, 'queries');
+  // A search loads index, codes and rows of each probed shard (similar lists are another path).
   const averageShardBytes = shards.reduce((s, x) => s + x.index.bytes + x.codes.bytes + x.meta.bytes, 0) / shards.length;
   const maxNprobe = Math.max(1, Math.floor(((options.probeBudgetMB ?? 40) * 2 ** 20) / averageShardBytes));
   const recall = await timed('recall', () => chooseNprobe(outDir, { z, dim, codes, index: indexBase, shardKeys, shortlist, fixed: options.nprobe, maxNprobe, target: options.targetRecall ?? 0.98, queries: options.recallQueries ?? 1000, seed: options.seed ?? 1 }));
@@ -153,6 +163,7 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
     items: n,
     quantization: { navigation: 'usearch-i8', rerank: 'int16-maxabs', shortlist },
     index: { ...indexBase, nprobe: recall.nprobe, recallAt10: recall.recallAt10 },
+    similar: { kind: 'precomputed', depth, recallAt10: similar.recallAt10 },
     catalogue: { hash: 'fnv1a32', objects: catalogue },
     forward,
     popular,
@@ -160,14 +171,15 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   });
   await writeFile(join(outDir, MANIFEST_KEY), JSON.stringify(manifest, null, 1));
 
-  const shardBytes = shards.reduce((s, x) => s + x.index.bytes + x.codes.bytes + x.meta.bytes, 0);
+  const shardBytes = shards.reduce((s, x) => s + x.index.bytes + x.codes.bytes + x.meta.bytes + x.similar.bytes, 0);
   const catalogueBytes = catalogue.reduce((s, x) => s + x.bytes, 0);
   const total = shardBytes + catalogueBytes + popular.bytes + forward.weights.bytes + forward.vocabulary.bytes;
   return {
     manifest,
     outDir,
-    bytes: { total, perItem: total / n, shards: shardBytes, catalogue: catalogueBytes, largestShard: Math.max(...shards.map((s) => s.index.bytes + s.codes.bytes + s.meta.bytes)) },
+    bytes: { total, perItem: total / n, shards: shardBytes, catalogue: catalogueBytes, largestShard: Math.max(...shards.map((s) => s.index.bytes + s.codes.bytes + s.meta.bytes + s.similar.bytes)) },
     recall,
+    similar: { depth, recallAt10: similar.recallAt10 },
     kmeans: { clusters: shards.length, displaced: km.displaced },
     seconds,
     rssMB,

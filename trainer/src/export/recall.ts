@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { exactSearch, MetricKind } from 'usearch';
 import { searchIvf, type ShardVectors } from '../../../artifacts/src/index/ivf.ts';
 import { assembleShard } from '../../../artifacts/src/index/shard.ts';
-import { ShardItemsSchema, type Manifest } from '../../../artifacts/src/manifest/schema.ts';
+import { ShardRows } from '../../../artifacts/src/index/shard-rows.ts';
+import type { Manifest } from '../../../artifacts/src/manifest/schema.ts';
 import { unitFromCodes } from '../../../artifacts/src/vectors/maxabs.ts';
 import { openUsearchIndex } from '../../../artifacts/src/usearch/index.ts';
 import { Rng } from '../util/rng.ts';
@@ -13,10 +14,35 @@ type IndexSection = Omit<Manifest['index'], 'nprobe' | 'recallAt10'>;
 /** Loads every shard of an export folder through the edge's own code path (pure-TS usearch reader). */
 export async function loadShards(outDir: string, index: IndexSection, dim: number): Promise<ShardVectors[]> {
   return Promise.all(index.shards.map(async (s) => {
-    const items = ShardItemsSchema.parse(JSON.parse(await readFile(join(outDir, s.meta.key), 'utf8')));
+    const rows = ShardRows.parse(new Uint8Array(await readFile(join(outDir, s.meta.key))), s.id);
     const bytes = new Uint8Array(await readFile(join(outDir, s.index.key)));
-    return assembleShard(s.id, openUsearchIndex(bytes), items, new Uint8Array(await readFile(join(outDir, s.codes.key))), dim);
+    return assembleShard(s.id, openUsearchIndex(bytes), rows.keys, new Uint8Array(await readFile(join(outDir, s.codes.key))), dim);
   }));
+}
+
+/** `count` distinct item keys out of `n`, seeded: the recall queries. */
+export function sampleQueryKeys(n: number, count: number, seed: number): number[] {
+  const rng = new Rng(seed + 17);
+  const picked = new Set<number>();
+  while (picked.size < Math.min(count, n)) picked.add(rng.int(n));
+  return [...picked];
+}
+
+/** Exact top-`k` float32 cosine neighbours of each query item, the item itself excluded. */
+export function exactNeighbours(z: Float32Array, dim: number, queryKeys: readonly number[], k: number): Set<number>[] {
+  const truth: Set<number>[] = [];
+  // usearch's exact search holds a [items × queries] distance matrix: a few queries at a time.
+  for (let start = 0; start < queryKeys.length; start += 16) {
+    const batch = queryKeys.slice(start, start + 16);
+    const queries = new Float32Array(batch.length * dim);
+    batch.forEach((q, i) => queries.set(z.subarray(q * dim, (q + 1) * dim), i * dim));
+    const exact = exactSearch(z, queries, dim, k + 1, MetricKind.Cos, 0);
+    batch.forEach((q, i) => {
+      const row = 'get' in exact ? exact.get(i).keys : exact.keys;
+      truth.push(new Set(Array.from(row, Number).filter((key) => key !== q).slice(0, k)));
+    });
+  }
+  return truth;
 }
 
 /**
@@ -45,26 +71,11 @@ export async function chooseNprobe(
     }
     return shard;
   };
-  const rng = new Rng(o.seed + 17);
   const count = Math.min(o.queries, n);
-  const picked = new Set<number>();
-  while (picked.size < count) picked.add(rng.int(n));
-  const queryKeys = [...picked];
-  const queries = new Float32Array(count * o.dim);
-  queryKeys.forEach((q, i) => queries.set(o.z.subarray(q * o.dim, (q + 1) * o.dim), i * o.dim));
+  const queryKeys = sampleQueryKeys(n, count, o.seed);
   const k = Math.min(10, n - 1);
   if (k <= 0) return { nprobe: 1, recallAt10: 1, byNprobe: {} };
-  // usearch's exact search holds a [items × queries] distance matrix: a few queries at a time.
-  const truth: Set<number>[] = [];
-  for (let start = 0; start < count; start += 16) {
-    const batch = queryKeys.slice(start, start + 16);
-    // A copy, not a view: the native side ignores a typed array's byteOffset.
-    const exact = exactSearch(o.z, queries.slice(start * o.dim, (start + batch.length) * o.dim), o.dim, k + 1, MetricKind.Cos, 0);
-    batch.forEach((q, i) => {
-      const row = 'get' in exact ? exact.get(i).keys : exact.keys;
-      truth.push(new Set(Array.from(row, Number).filter((key) => key !== q).slice(0, k)));
-    });
-  }
+  const truth = exactNeighbours(o.z, o.dim, queryKeys, k);
   const byNprobe: Record<string, number> = {};
   const candidates = o.fixed !== undefined ? [o.fixed] : [1, 2, 3, 4, 5, 6, 8, 10, 12, 16].filter((c) => c === 1 || c <= o.maxNprobe);
   let chosen = { nprobe: candidates.at(-1)!, recallAt10: 0 };

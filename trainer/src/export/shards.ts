@@ -1,8 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
-import { shardCodesKey, shardIndexKey, shardItemsKey } from '../../../artifacts/src/manifest/keys.ts';
-import type { ItemDisplay, Shard, ShardItems } from '../../../artifacts/src/manifest/schema.ts';
+import { encodeShardRows } from '../../../artifacts/src/index/shard-rows.ts';
+import { shardCodesKey, shardIndexKey, shardRowsKey } from '../../../artifacts/src/manifest/keys.ts';
+import type { ItemDisplay, Shard } from '../../../artifacts/src/manifest/schema.ts';
 import type { Progress } from '../util/progress.ts';
 import { refOfFile, writeObject } from './files.ts';
 
@@ -13,6 +14,9 @@ export interface HnswParams {
   /** Threads for native index construction (0 = all cores). */
   threads: number;
 }
+
+/** A shard before its similar lists are written (they need every shard's rows). */
+export type ShardWithoutLists = Omit<Shard, 'similar'>;
 
 /**
  * Writes one IVF shard per cluster: a native usearch HNSW file (cosine, i8)
@@ -25,12 +29,12 @@ export async function writeShards(
   inputs: { z: Float32Array; codes: Int16Array; dim: number; assignment: Int32Array; clusters: number; display: (key: number) => ItemDisplay },
   params: HnswParams,
   progress: Progress,
-): Promise<{ shards: Shard[]; keys: number[][] }> {
+): Promise<{ shards: ShardWithoutLists[]; keys: number[][] }> {
   const { z, codes, dim, assignment, clusters } = inputs;
   const members: number[][] = Array.from({ length: clusters }, () => []);
   for (let key = 0; key < assignment.length; key++) members[assignment[key]].push(key);
   await mkdir(join(outDir, 'shards'), { recursive: true });
-  const shards: Shard[] = [];
+  const shards: ShardWithoutLists[] = [];
   const shardKeys: number[][] = [];
   progress.start('building shard indexes', assignment.length, 'items');
   let done = 0;
@@ -57,7 +61,6 @@ export async function writeShards(
     const indexPath = join(outDir, indexKey);
     await rm(indexPath, { force: true });
     index.save(indexPath);
-    const items: ShardItems = { shard: id, keys, items: keys.map(inputs.display) };
     shardKeys.push(keys);
     shards.push({
       id,
@@ -65,7 +68,7 @@ export async function writeShards(
       items: keys.length,
       index: await refOfFile(outDir, indexKey),
       codes: await writeObject(outDir, shardCodesKey(id), new Uint8Array(shardCodes.buffer, 0, shardCodes.byteLength)),
-      meta: await writeObject(outDir, shardItemsKey(id), JSON.stringify(items)),
+      meta: await writeObject(outDir, shardRowsKey(id), encodeShardRows(id, keys, keys.map(inputs.display))),
     });
     id++;
     done += keys.length;

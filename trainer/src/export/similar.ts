@@ -1,0 +1,99 @@
+import { BatchMatches, Index, MetricKind, ScalarKind } from 'usearch';
+import { encodeSimilarLists, NO_NEIGHBOUR, packRef } from '../../../artifacts/src/index/similar-lists.ts';
+import { shardSimilarKey } from '../../../artifacts/src/manifest/keys.ts';
+import type { ObjectRef } from '../../../artifacts/src/manifest/schema.ts';
+import { cosineToCodes, unitFromCodes } from '../../../artifacts/src/vectors/maxabs.ts';
+import type { Progress } from '../util/progress.ts';
+import { writeObject } from './files.ts';
+import { exactNeighbours, sampleQueryKeys } from './recall.ts';
+
+export interface SimilarListOptions {
+  /** Neighbours kept per item. */
+  depth: number;
+  connectivity: number;
+  expansionAdd: number;
+  /** At least `2 · depth`; HNSW's recall at a fixed depth grows with it. */
+  expansionSearch: number;
+  threads: number;
+  recallQueries: number;
+  seed: number;
+}
+
+/** Extra HNSW candidates per item, so re-scoring on the int16 codes can reorder near-ties. */
+const SLACK = 8;
+const BATCH = 2048;
+
+/**
+ * Each item's `depth` nearest neighbours over the whole catalogue: a native
+ * HNSW over the float32 embeddings proposes candidates, which are re-scored
+ * with the items' int16 codes — the vectors the edge serves — so a list's
+ * order and scores are the ones the edge's own search would give. Writes one
+ * lists object per shard, rows in the shard's key order.
+ * @returns each shard's object and the lists' recall@10 against exact float32 search.
+ */
+export async function writeSimilarLists(
+  outDir: string,
+  inputs: { z: Float32Array; codes: Int16Array; dim: number; shardKeys: readonly (readonly number[])[] },
+  o: SimilarListOptions,
+  progress: Progress,
+): Promise<{ refs: ObjectRef[]; recallAt10: number }> {
+  const { z, codes, dim, shardKeys } = inputs;
+  const n = z.length / dim;
+  const depth = o.depth;
+  const shardOf = new Int32Array(n).fill(-1);
+  const rowOf = new Int32Array(n);
+  shardKeys.forEach((keys, s) => keys.forEach((key, row) => ((shardOf[key] = s), (rowOf[key] = row))));
+  const lists = shardKeys.map((keys) => ({ refs: new Uint32Array(keys.length * depth).fill(NO_NEIGHBOUR), scores: new Float32Array(keys.length * depth) }));
+
+  progress.start('similar lists: indexing every item', undefined, 'items');
+  const index = new Index({ dimensions: dim, metric: MetricKind.Cos, quantization: ScalarKind.F32, connectivity: o.connectivity, expansion_add: o.expansionAdd, expansion_search: o.expansionSearch, multi: false });
+  index.add(BigUint64Array.from({ length: n }, (_, i) => BigInt(i)), z, o.threads);
+  progress.finish(`${n.toLocaleString('en-US')} items indexed`);
+
+  progress.start(`similar lists: ${depth} neighbours an item`, n, 'items');
+  const want = Math.min(n, depth + 1 + SLACK);
+  const candidates: { key: number; score: number }[] = [];
+  for (let start = 0; start < n; start += BATCH) {
+    const end = Math.min(n, start + BATCH);
+    // A copy, not a view: the native side ignores a typed array's byteOffset.
+    const found = index.search(z.slice(start * dim, end * dim), want, o.threads);
+    const batch = found instanceof BatchMatches ? found : { keys: found.keys, counts: BigUint64Array.of(BigInt(found.keys.length)), k: want };
+    for (let q = start; q < end; q++) {
+      const at = (q - start) * batch.k;
+      const count = Number(batch.counts[q - start]);
+      const query = unitFromCodes(codes.subarray(q * dim, (q + 1) * dim));
+      candidates.length = 0;
+      for (let c = 0; c < count; c++) {
+        const key = Number(batch.keys[at + c]);
+        if (key !== q && key < n) candidates.push({ key, score: cosineToCodes(query, codes, key * dim) });
+      }
+      candidates.sort((a, b) => b.score - a.score || a.key - b.key);
+      const list = lists[shardOf[q]];
+      const base = rowOf[q] * depth;
+      for (let j = 0; j < Math.min(depth, candidates.length); j++) {
+        const { key, score } = candidates[j];
+        list.refs[base + j] = packRef(shardOf[key], rowOf[key]);
+        list.scores[base + j] = score;
+      }
+    }
+    progress.update(end);
+  }
+  progress.finish(`${n.toLocaleString('en-US')} lists`);
+
+  const refs: ObjectRef[] = [];
+  for (let s = 0; s < lists.length; s++) refs.push(await writeObject(outDir, shardSimilarKey(s), encodeSimilarLists(lists[s].refs, lists[s].scores, shardKeys[s].length, depth)));
+
+  const k = Math.min(10, depth, n - 1);
+  if (k <= 0) return { refs, recallAt10: 1 };
+  const queryKeys = sampleQueryKeys(n, o.recallQueries, o.seed);
+  const truth = exactNeighbours(z, dim, queryKeys, k);
+  let hits = 0;
+  queryKeys.forEach((q, i) => {
+    const list = lists[shardOf[q]];
+    for (let j = 0; j < k; j++) {
+      const ref = list.refs[rowOf[q] * depth + j];
+      if (ref !== NO_NEIGHBOUR && truth[i].has(shardKeys[ref >>> 16][ref & 0xffff])) hits++;
+    }
+  });
+  return { refs, recallAt10: hits / (queryKeys.length * k) };
+}
