@@ -185,7 +185,7 @@ describe('edge API in workerd', () => {
     const doc = (await call('/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/items/{id}/similar', '/v1/recommend', '/v1/items/embed', '/v1/health', '/v1/version']));
     const v = (await call('/v1/version')).body;
-    expect(v).toMatchObject({ version: manifestA.version, items: manifestA.items, model: { kind: 'graphsage' } });
+    expect(v).toMatchObject({ version: manifestA.version, items: manifestA.items, model: { kind: 'graphsage' }, similar: { depth: manifestA.similar.depth, recallAt10: manifestA.similar.recallAt10 } });
     expect(v.metrics['held-out-edges'].graphsage['hr@10']).toBeGreaterThan(0);
   });
 

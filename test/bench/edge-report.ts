@@ -1,4 +1,4 @@
-import type { ColdQuery, ColdRun, Memory, Route, SizeResult } from './edge.bench.ts';
+import type { ColdQuery, ColdRun, Memory, Route, SizeResult, TrainedResult } from './edge.bench.ts';
 import { percentile, type SequentialRun } from './edge-load.ts';
 
 const ROUTES: Route[] = ['similar', 'recommend', 'embed'];
@@ -112,5 +112,18 @@ export function formatEdgeSize(r: SizeResult): string {
     `| warm similar compute p99 < 5 ms | Node ${ms(simNode.p99Ms)}; in-isolate ${frozen ? 'unmeasurable' : `${simSeq.compute.p99} ms`} at SHARD_CACHE_MB=${fits.budgetMB} | ${verdict(simNode.p99Ms < 5 && (frozen || simSeq.compute.p99 < 5))} |`,
     `| warm runs without errors or non-2xx | ${anyErrors} | ${verdict(anyErrors === 0)} |`,
     `| similar's working set stays cached at the default 48 MB | ${mib(w.similar.bytes)}; ${r.warm[0]!.routes.similar.loadsDuringRun} LRU loads during the 48 MB similar run | ${verdict(r.warm[0]!.routes.similar.loadsDuringRun === 0)} |`,
+  ].join('\n');
+}
+
+/** Node compute of the edge's code on the trained study-scale export. */
+export function formatTrained(t: TrainedResult): string {
+  return [
+    `### Trained embeddings (the \`graphsage\` benchmark's study-scale run): ${t.items.toLocaleString('en-US')} items, ${t.shards} shards, nprobe ${t.nprobe}`,
+    '',
+    `Recall@10 against exact float32: similar lists ${t.similarRecall?.toFixed(4) ?? 'n/a'}, search ${t.searchRecall?.toFixed(4) ?? 'n/a'}. Node compute (the edge's \`Recommender\`, warm, ${t.nodeCompute.similar.samples} calls a route, same workload picker), exported with \`npm run -s graphrec -- export .cache/bench-run-graphsage --out …\`:`,
+    '',
+    '| route | Node compute p50 | p99 | mean |',
+    '|---|---|---|---|',
+    ...ROUTES.map((r) => `| ${r} | ${ms(t.nodeCompute[r].p50Ms)} | ${ms(t.nodeCompute[r].p99Ms)} | ${ms(t.nodeCompute[r].meanMs)} |`),
   ].join('\n');
 }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../../artifacts/src/manifest/schema.ts';
 import { startWorker, type DevWorker } from '../helpers/wrangler-dev.ts';
 import { ROOT, runCli, runScript } from './cli.ts';
 import { asCall, openNodeEdge, timeCompute, timeShardLoads, type ComputeTiming, type ShardLoadTiming } from './edge-compute.ts';
 import { loadTest, parseServerTiming, sampleSequential, send, type LoadRun, type RequestVariant, type SequentialRun } from './edge-load.ts';
-import { formatEdgeSize } from './edge-report.ts';
+import { formatEdgeSize, formatTrained } from './edge-report.ts';
 import { health, isolateHeap, processMemory, publishLocal, workerdPid, type IsolateHeap } from './edge-worker.ts';
 import { chooseWorkload, coldIds, type Workload } from './edge-workload.ts';
 import type { Benchmark } from './types.ts';
@@ -175,6 +176,34 @@ async function measureSize(products: number): Promise<SizeResult> {
   };
 }
 
+export interface TrainedResult {
+  items: number;
+  shards: number;
+  nprobe: number;
+  similarRecall?: number;
+  searchRecall?: number;
+  nodeCompute: Record<Route, ComputeTiming>;
+}
+
+/**
+ * The synthetic catalogues above carry untrained weights, whose embeddings cluster poorly (many shards probed).
+ * The GraphSAGE benchmark's trained study-scale run, when present, shows the compute on trained embeddings.
+ */
+async function measureTrained(): Promise<TrainedResult | undefined> {
+  const run = join(ROOT, '.cache', 'bench-run-graphsage');
+  if (!existsSync(join(run, 'run.json'))) return undefined;
+  const out = join(ROOT, '.cache', 'bench-export-trained-edge');
+  await rm(out, { recursive: true, force: true });
+  console.error('[bench] edge: Node compute on the trained study-scale run …');
+  await runCli(['export', run, '--out', out], { quiet: true });
+  const edge = await openNodeEdge(out);
+  const workload = await chooseWorkload(out, edge);
+  const nodeCompute = {} as Record<Route, ComputeTiming>;
+  for (const route of ROUTES) nodeCompute[route] = await timeCompute(edge, workload[route].map(asCall));
+  const m = edge.manifest;
+  return { items: m.items, shards: m.index.shards.length, nprobe: m.index.nprobe, similarRecall: m.similar.recallAt10, searchRecall: m.index.recallAt10, nodeCompute };
+}
+
 /**
  * The Worker under load in real workerd (`wrangler dev --local`) over a
  * published synthetic export of 100,000 and `--products` items: warm
@@ -189,6 +218,10 @@ export const edgeBenchmark: Benchmark = {
     const sizes = [...new Set([SMALL, config.products])].sort((a, b) => a - b);
     const results: SizeResult[] = [];
     for (const products of sizes) results.push(await measureSize(products));
-    return { markdown: results.map(formatEdgeSize).join('\n\n'), figures: Object.fromEntries(results.map((r) => [String(r.products), r])) };
+    const trained = await measureTrained();
+    return {
+      markdown: [...results.map(formatEdgeSize), ...(trained ? [formatTrained(trained)] : [])].join('\n\n'),
+      figures: { ...Object.fromEntries(results.map((r) => [String(r.products), r])), ...(trained ? { trained } : {}) },
+    };
   },
 };

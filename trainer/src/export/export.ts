@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { embedGraph, type GraphSageWeights } from '../../../artifacts/src/forward/graphsage.ts';
@@ -111,11 +112,11 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   const popularity = new Float64Array(n);
   for (let v = 0; v < n; v++) popularity[v] = graph.offsets[v + 1] - graph.offsets[v];
   const display = (key: number): ItemDisplay => displayOf(products, key, popularity[key]);
-  const hnsw = { connectivity: options.connectivity ?? 16, expansionAdd: options.expansionAdd ?? 128, expansionSearch: options.expansionSearch ?? 64, threads: options.threads ?? 0 };
+  const hnsw = { connectivity: options.connectivity ?? 16, expansionAdd: options.expansionAdd ?? 128, expansionSearch: options.expansionSearch ?? 64, threads: options.threads || availableParallelism() };
   const { shards: shardsWithoutLists, keys: shardKeys } = await timed('shards', () => writeShards(outDir, { z, codes, dim, assignment: km.assignment, clusters: km.centroids.length / dim, display }, hnsw, progress));
   const depth = options.similarDepth ?? 32;
   const similar = await timed('similar', () =>
-    writeSimilarLists(outDir, { z, codes, dim, shardKeys }, { depth, connectivity: hnsw.connectivity, expansionAdd: hnsw.expansionAdd, expansionSearch: Math.max(128, 2 * depth), threads: hnsw.threads, recallQueries: options.recallQueries ?? 1000, seed: options.seed ?? 1 }, progress),
+    writeSimilarLists(outDir, { z, codes, dim, shardKeys }, { depth, connectivity: hnsw.connectivity, expansionAdd: 64, expansionSearch: Math.max(96, 2 * depth), threads: hnsw.threads, recallQueries: options.recallQueries ?? 1000, seed: options.seed ?? 1 }, progress),
   );
   const shards: Shard[] = shardsWithoutLists.map((s, i) => ({ ...s, similar: similar.refs[i] }));
   const shardOfCluster = new Int32Array(km.centroids.length / dim).fill(-1);

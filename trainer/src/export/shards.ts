@@ -11,7 +11,7 @@ export interface HnswParams {
   connectivity: number;
   expansionAdd: number;
   expansionSearch: number;
-  /** Threads for native index construction (0 = all cores). */
+  /** Threads for native index construction (usearch's own 0 = "automatic" used one core here, so it is explicit). */
   threads: number;
 }
 

@@ -12,7 +12,10 @@ export interface SimilarListOptions {
   depth: number;
   connectivity: number;
   expansionAdd: number;
-  /** At least `2 · depth`; HNSW's recall at a fixed depth grows with it. */
+  /**
+   * At least `2 · depth`. Measured on 94k synthetic items (2 threads): expansion 64/96 builds in 13 s and
+   * searches every item in 17 s at recall@10 0.995; 128/128 takes 32 s + 40 s for 0.999.
+   */
   expansionSearch: number;
   threads: number;
   recallQueries: number;
