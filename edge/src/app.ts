@@ -7,6 +7,7 @@ import type { AppEnv } from './routes/context.ts';
 import { errorResponse, onError } from './routes/errors.ts';
 import { itemRoutes } from './routes/items.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { widgetRoutes } from './routes/widget.ts';
 import { runtimeFor } from './runtime.ts';
 
 function originAllowed(origin: string, config: Config): boolean {
@@ -71,6 +72,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
 
   metaRoutes(app);
+  widgetRoutes(app);
   itemRoutes(app);
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'graphrec recommendation API', version: '1' } });
   app.notFound((c) => errorResponse(c, 'route/not-found', `no route for ${c.req.method} ${c.req.path}; see /openapi.json`, 404));

@@ -1,0 +1,84 @@
+/** One recommended product as the API returns it (`ItemSchema` in `edge/src/routes/schemas.ts`). */
+export interface Item {
+  id: string;
+  title: string;
+  score: number;
+  price?: number;
+  image?: string;
+  category?: string;
+  popularity: number;
+}
+
+/** What the element asks for: a product's neighbours, or a shopper's history. */
+export type Query = { product: string; k: number; fallback: boolean } | { history: string[]; k: number; fallback: boolean };
+
+/** A failed request, with the API's error code when it sent one (`{error: {code, message}}`). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The server's default MAX_HISTORY: a longer history would be refused with 400, so only the newest ids are sent. */
+export const MAX_HISTORY = 50;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The answer's items, dropping malformed ones: the response crosses the network, so it is checked, not trusted. */
+export function parseItems(body: unknown): Item[] {
+  const raw = isRecord(body) && Array.isArray(body.items) ? body.items : null;
+  if (!raw) throw new ApiError('answer has no items array', 200);
+  const items: Item[] = [];
+  for (const r of raw) {
+    if (!isRecord(r)) continue;
+    const id = str(r.id);
+    const title = str(r.title);
+    if (!id || !title) continue;
+    items.push({ id, title, score: num(r.score) ?? 0, price: num(r.price), image: str(r.image), category: str(r.category), popularity: num(r.popularity) ?? 0 });
+  }
+  return items;
+}
+
+function request(base: URL, q: Query): [URL, RequestInit] {
+  const init: RequestInit = { credentials: 'omit', headers: { accept: 'application/json' } };
+  if ('product' in q) {
+    const url = new URL(`v1/items/${encodeURIComponent(q.product)}/similar`, base);
+    url.searchParams.set('k', String(q.k));
+    if (q.fallback) url.searchParams.set('fallback', 'popular');
+    return [url, init];
+  }
+  const url = new URL('v1/recommend', base);
+  if (q.fallback) url.searchParams.set('fallback', 'popular');
+  init.method = 'POST';
+  init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+  init.body = JSON.stringify({ history: q.history.slice(-MAX_HISTORY), k: q.k });
+  return [url, init];
+}
+
+/**
+ * Fetches recommendations from the graphrec API.
+ * @param base API root ending in `/` (where `widget.js` was served from).
+ * @returns the items, or null when the API does not know the product or any of the history (404 `item/unknown`).
+ * @throws ApiError for any other failure: network, non-JSON, or an error answer.
+ */
+export async function fetchItems(base: URL, q: Query, signal: AbortSignal): Promise<Item[] | null> {
+  const [url, init] = request(base, q);
+  const res = await fetch(url, { ...init, signal });
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(`${res.status} answer is not JSON`, res.status);
+  }
+  if (res.ok) return parseItems(body);
+  const error = isRecord(body) && isRecord(body.error) ? body.error : {};
+  const code = str(error.code);
+  if (res.status === 404 && code === 'item/unknown') return null;
+  throw new ApiError(`${res.status} ${code ?? ''} ${str(error.message) ?? ''}`.trim(), res.status, code);
+}

@@ -1,0 +1,95 @@
+import type { Item } from './api.ts';
+
+/** Shown for a missing or broken product image: inline, because the shop's image host may be down or unreachable. */
+export const PLACEHOLDER =
+  'data:image/svg+xml,' +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="0 0 100 100"><rect width="100" height="100" fill="#eaeef2"/><path d="M22 72l17-23 11 13 9-10 19 20z" fill="#afb8c1"/><circle cx="64" cy="36" r="7" fill="#afb8c1"/></svg>',
+  );
+
+/** How cards link and show prices (element attributes, read at render time). */
+export interface CardOptions {
+  /** Link target with `{id}` replaced by the URL-encoded product id. */
+  hrefTemplate: string;
+  /** ISO 4217 code for prices. */
+  currency: string;
+}
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, part?: string): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  el.className = className;
+  if (part) el.setAttribute('part', part);
+  return el;
+}
+
+/** Only http(s) images are loaded; anything else (a `javascript:` URL, garbage) gets the placeholder. */
+function imageUrl(src: string | undefined): string | null {
+  if (!src) return null;
+  try {
+    const url = new URL(src, document.baseURI);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function showPlaceholder(img: HTMLImageElement): void {
+  img.dataset.placeholder = '';
+  img.src = PLACEHOLDER;
+}
+
+function priceFormat(currency: string): (price: number) => string {
+  try {
+    const nf = new Intl.NumberFormat(document.documentElement.lang || undefined, { style: 'currency', currency });
+    return (p) => nf.format(p);
+  } catch {
+    // An invalid currency code must not cost the shop its recommendations.
+    return (p) => p.toFixed(2);
+  }
+}
+
+/** Grey placeholder cards while the API answers; hidden from assistive technology, which gets `aria-busy` instead. */
+export function renderSkeleton(list: HTMLElement, n: number): void {
+  const cards: HTMLElement[] = [];
+  for (let i = 0; i < n; i++) {
+    const li = h('li', 'c s');
+    li.setAttribute('aria-hidden', 'true');
+    const box = h('div', 'a');
+    box.append(h('div', 'i'), h('div', 't'), h('div', 't'));
+    li.append(box);
+    cards.push(li);
+  }
+  list.replaceChildren(...cards);
+}
+
+/** One card per item: a single link (one tab stop) holding image, title and price. Text goes in via textContent, never as HTML. */
+export function renderCards(list: HTMLElement, items: readonly Item[], options: CardOptions): void {
+  const price = priceFormat(options.currency);
+  list.replaceChildren(
+    ...items.map((item) => {
+      const li = h('li', 'c', 'card');
+      li.dataset.id = item.id;
+      const a = h('a', 'a', 'link');
+      a.href = options.hrefTemplate.replaceAll('{id}', encodeURIComponent(item.id));
+      const img = h('img', 'i', 'image');
+      img.alt = item.title;
+      img.loading = 'lazy';
+      img.decoding = 'async';
+      const src = imageUrl(item.image);
+      if (src) {
+        img.addEventListener('error', () => showPlaceholder(img), { once: true });
+        img.src = src;
+      } else showPlaceholder(img);
+      const title = h('span', 't', 'title');
+      title.textContent = item.title;
+      a.append(img, title);
+      if (item.price !== undefined) {
+        const p = h('span', 'p', 'price');
+        p.textContent = price(item.price);
+        a.append(p);
+      }
+      li.append(a);
+      return li;
+    }),
+  );
+}
