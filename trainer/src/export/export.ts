@@ -105,8 +105,8 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   const codes = quantizeRows(z, dim, 16).codes as Int16Array;
 
   const clusters = Math.max(1, Math.round(n / (options.shardItems ?? 4096)));
-  progress.start(`k-means (${clusters} shards)`);
-  const km = await timed('kmeans', () => sphericalKMeans(z, dim, { k: clusters, seed: options.seed ?? 1 }));
+  progress.start(`k-means (${clusters} shards)`, 3 * 12 + 1, 'steps');
+  const km = await timed('kmeans', () => sphericalKMeans(z, dim, { k: clusters, seed: options.seed ?? 1, restarts: 3, iterations: 12, onStep: (done) => progress.update(done) }));
   progress.finish(`${clusters} clusters, ${km.displaced} items moved for capacity`);
 
   const popularity = new Float64Array(n);

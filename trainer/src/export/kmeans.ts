@@ -12,6 +12,8 @@ export interface KMeansOptions {
   restarts?: number;
   /** No cluster takes more than `capacityFactor · n / k` points, so no IVF shard outgrows the isolate budget. */
   capacityFactor?: number;
+  /** Called after each Lloyd iteration and after the final assignment: `done` of `total` steps (an upper bound: iterations may stop early). */
+  onStep?: (done: number, total: number) => void;
 }
 
 export interface KMeansResult {
@@ -34,16 +36,21 @@ export function sphericalKMeans(vectors: Float32Array, dim: number, options: KMe
   const k = Math.max(1, Math.min(options.k, n));
   const rng = new Rng(options.seed);
   const sample = samplePoints(n, options.sampleSize ?? 100_000, rng);
+  const restarts = Math.max(1, options.restarts ?? 3);
+  const iterations = options.iterations ?? 12;
+  const total = restarts * iterations + 1;
   let best: { centroids: Float32Array; objective: number } | undefined;
-  for (let r = 0; r < Math.max(1, options.restarts ?? 3); r++) {
-    const fitted = lloyd(vectors, dim, sample, k, options.iterations ?? 12, rng);
+  for (let r = 0; r < restarts; r++) {
+    const fitted = lloyd(vectors, dim, sample, k, iterations, rng, (it) => options.onStep?.(r * iterations + it, total));
     if (!best || fitted.objective > best.objective) best = fitted;
   }
-  return assignWithCapacity(vectors, dim, best!.centroids, k, Math.ceil(((options.capacityFactor ?? 1.5) * n) / k));
+  const result = assignWithCapacity(vectors, dim, best!.centroids, k, Math.ceil(((options.capacityFactor ?? 1.5) * n) / k));
+  options.onStep?.(total, total);
+  return result;
 }
 
 /** One seeding plus Lloyd iterations; the objective is the summed cosine of sample points to their centroid. */
-function lloyd(vectors: Float32Array, dim: number, sample: Int32Array, k: number, iterations: number, rng: Rng): { centroids: Float32Array; objective: number } {
+function lloyd(vectors: Float32Array, dim: number, sample: Int32Array, k: number, iterations: number, rng: Rng, onIteration: (done: number) => void): { centroids: Float32Array; objective: number } {
   const centroids = seedPlusPlus(vectors, dim, sample, k, rng);
   const assignment = new Int32Array(sample.length);
   let objective = 0;
@@ -56,6 +63,7 @@ function lloyd(vectors: Float32Array, dim: number, sample: Int32Array, k: number
       assignment[s] = best.index;
       objective += best.similarity;
     }
+    onIteration(it + 1);
     if (it > 0 && moved === 0) break;
     recomputeCentroids(vectors, dim, sample, assignment, centroids, k, rng);
   }
