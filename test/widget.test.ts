@@ -360,6 +360,32 @@ describe.skipIf(!chromium.path)('<graphrec-recs> in Chromium', () => {
     expect(await withWidget.evaluate(() => document.styleSheets.length)).toBe(await without.evaluate(() => document.styleSheets.length));
   });
 
+  it("takes card images from image-template instead of the items' own URLs, id URL-encoded, http(s) only", async () => {
+    const product = asins[5]!;
+    const items = await api(`/v1/items/${product}/similar?k=4`);
+    const template = `${worker.url}/demo/img/{id}.svg`;
+    const { page, log } = await openPage();
+    await page.goto(host.page('/image-template', shopPage(`<graphrec-recs product="${product}" k="4" image-template="${template}"></graphrec-recs>`, widgetSrc())));
+    expect(await settled(page)).toBe('ready');
+    await page.waitForFunction(() => [...document.querySelector('graphrec-recs')!.shadowRoot!.querySelectorAll('img')].every((i) => i.complete));
+    const cards = await readCards(page);
+    expect(cards.map((c) => c.src)).toEqual(items.map((i) => `${worker.url}/demo/img/${i.id}.svg`));
+    expect(cards.map((c) => [c.loaded, c.placeholder])).toEqual(items.map(() => [true, false]));
+    await shot(page, 'image-template');
+    expectCleanConsole(log);
+
+    const mocked = await openPage();
+    await mocked.page.route(`${worker.url}/v1/**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify({ version: 'v', items: [{ id: 'A/1 x?', title: 'Odd id', image: 'https://ecx.images-amazon.com/a.jpg', popularity: 1 }] }) }),
+    );
+    const rows = `<graphrec-recs id="a" product="P" image-template="${template}"></graphrec-recs><graphrec-recs id="b" product="P" image-template="javascript:alert('{id}')"></graphrec-recs>`;
+    await mocked.page.goto(host.page('/image-template-odd', shopPage(rows, widgetSrc())));
+    expect([await settled(mocked.page, '#a'), await settled(mocked.page, '#b')]).toEqual(['ready', 'ready']);
+    expect((await readCards(mocked.page, '#a'))[0]).toMatchObject({ src: `${worker.url}/demo/img/A%2F1%20x%3F.svg`, placeholder: false });
+    expect((await readCards(mocked.page, '#b'))[0]!.placeholder).toBe(true);
+    expectCleanConsole(mocked.log);
+  });
+
   // Last: it stops the Worker.
   it('leaves the shop page intact with one console warning when the API is down or stops', async () => {
     const dead = `http://127.0.0.1:${await freePort()}`;

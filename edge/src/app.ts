@@ -4,15 +4,21 @@ import { cors } from 'hono/cors';
 import { timing } from 'hono/timing';
 import { readConfig, type Config } from './config.ts';
 import type { AppEnv } from './routes/context.ts';
+import { demoRoutes } from './routes/demo.ts';
 import { errorResponse, onError } from './routes/errors.ts';
 import { itemRoutes } from './routes/items.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { runtimeFor } from './runtime.ts';
 
-function originAllowed(origin: string, config: Config): boolean {
+/**
+ * Whether CORS lets `origin` read the API's answers. The Worker's own origin
+ * always may: its demo pages call the API from it, and browsers send `Origin`
+ * on same-origin POSTs too, on whatever host and port the Worker runs.
+ */
+function originAllowed(origin: string, config: Config, requestUrl: string): boolean {
   const allowed = config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
-  return allowed.includes('*') || allowed.includes(origin);
+  return allowed.includes('*') || allowed.includes(origin) || origin === new URL(requestUrl).origin;
 }
 
 /**
@@ -39,7 +45,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   app.use('/v1/*', (c, next) =>
     cors({
-      origin: (origin) => (originAllowed(origin, c.get('config')) ? origin : null),
+      origin: (origin) => (originAllowed(origin, c.get('config'), c.req.url) ? origin : null),
       allowMethods: ['GET', 'POST', 'OPTIONS'],
       allowHeaders: ['content-type', 'if-none-match'],
       exposeHeaders: ['server-timing', 'etag', 'x-graphrec-version'],
@@ -74,6 +80,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   metaRoutes(app);
   widgetRoutes(app);
   itemRoutes(app);
+  demoRoutes(app);
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'graphrec recommendation API', version: '1' } });
   app.notFound((c) => errorResponse(c, 'route/not-found', `no route for ${c.req.method} ${c.req.path}; see /openapi.json`, 404));
   app.onError(onError);

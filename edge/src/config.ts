@@ -13,6 +13,7 @@ export interface Env {
   MAX_K?: string;
   MAX_HISTORY?: string;
   MAX_BODY_BYTES?: string;
+  DEMO_IMAGES?: string;
 }
 
 const number = (fallback: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(fallback);
@@ -31,6 +32,12 @@ export const ConfigSchema = z.object({
   MAX_K: number(100, 1, 1000),
   MAX_HISTORY: number(50, 1, 1000),
   MAX_BODY_BYTES: number(16_384, 256, 1_048_576),
+  /**
+   * Pictures on the demo store: `generated` draws every product (`/demo/img/:id.svg`), because synthetic
+   * catalogues point at an image host that does not exist; `original` uses the catalogue's own URLs, with
+   * the generated picture (pages) or the widget's placeholder standing in for a broken one.
+   */
+  DEMO_IMAGES: z.enum(['generated', 'original']).default('generated'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

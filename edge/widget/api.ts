@@ -9,8 +9,8 @@ export interface Item {
   popularity: number;
 }
 
-/** What the element asks for: a product's neighbours, or a shopper's history. */
-export type Query = { product: string; k: number; fallback: boolean } | { history: string[]; k: number; fallback: boolean };
+/** What the element asks for: a product's neighbours, or a shopper's history (minus the `exclude` ids). */
+export type Query = { product: string; k: number; fallback: boolean } | { history: string[]; exclude: string[]; k: number; fallback: boolean };
 
 /** A failed request, with the API's error code when it sent one (`{error: {code, message}}`). */
 export class ApiError extends Error {
@@ -25,6 +25,8 @@ export class ApiError extends Error {
 
 /** The server's default MAX_HISTORY: a longer history would be refused with 400, so only the newest ids are sent. */
 export const MAX_HISTORY = 50;
+/** The server allows four times MAX_HISTORY excluded ids. */
+export const MAX_EXCLUDE = 200;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -57,7 +59,7 @@ function request(base: URL, q: Query): [URL, RequestInit] {
   if (q.fallback) url.searchParams.set('fallback', 'popular');
   init.method = 'POST';
   init.headers = { accept: 'application/json', 'content-type': 'application/json' };
-  init.body = JSON.stringify({ history: q.history.slice(-MAX_HISTORY), k: q.k });
+  init.body = JSON.stringify({ history: q.history.slice(-MAX_HISTORY), k: q.k, ...(q.exclude.length > 0 ? { exclude: q.exclude.slice(0, MAX_EXCLUDE) } : {}) });
   return [url, init];
 }
 

@@ -11,6 +11,8 @@ export const MAX_K = 100;
 const MAX_SKELETON_CARDS = 8;
 const TIMEOUT_MS = 10_000;
 
+const ids = (list: string | null): string[] => (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
 /** The query the element's attributes describe; null when it names no product and no history yet. `product` wins over `history`. */
 export function readQuery(el: Element): Query | null {
   const kAttr = Number.parseInt(el.getAttribute('k') ?? '', 10);
@@ -18,8 +20,8 @@ export function readQuery(el: Element): Query | null {
   const fallback = el.getAttribute('fallback') === 'popular';
   const product = el.getAttribute('product')?.trim();
   if (product) return { product, k, fallback };
-  const history = (el.getAttribute('history') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  return history.length > 0 ? { history, k, fallback } : null;
+  const history = ids(el.getAttribute('history'));
+  return history.length > 0 ? { history, exclude: ids(el.getAttribute('exclude')), k, fallback } : null;
 }
 
 function describe(err: unknown, timedOut: boolean): string {
@@ -36,7 +38,7 @@ export function defineGraphrecRecs(scriptBase: string | undefined): void {
   if (customElements.get('graphrec-recs')) return;
 
   class GraphrecRecs extends HTMLElement {
-    static observedAttributes = ['product', 'history', 'k', 'api', 'fallback', 'href-template', 'currency', 'label'];
+    static observedAttributes = ['product', 'history', 'exclude', 'k', 'api', 'fallback', 'href-template', 'image-template', 'currency', 'label'];
     #list: HTMLUListElement | undefined;
     #abort: AbortController | undefined;
     /** Bumped by every load and by disconnection: an answer for an older generation is dropped. */
@@ -117,7 +119,11 @@ export function defineGraphrecRecs(scriptBase: string | undefined): void {
         if (generation !== this.#generation) return;
         // An unknown product (null) is a normal shop situation, e.g. one added since the last training run: collapse quietly.
         if (!items || items.length === 0) return this.#state('empty', list);
-        renderCards(list, items, { hrefTemplate: this.getAttribute('href-template') || '/product/{id}', currency: this.getAttribute('currency') || 'USD' });
+        renderCards(list, items, {
+          hrefTemplate: this.getAttribute('href-template') || '/product/{id}',
+          imageTemplate: this.getAttribute('image-template') || undefined,
+          currency: this.getAttribute('currency') || 'USD',
+        });
         this.#state('ready', list);
       } catch (err) {
         if (generation !== this.#generation) return;

@@ -11,6 +11,8 @@ export const PLACEHOLDER =
 export interface CardOptions {
   /** Link target with `{id}` replaced by the URL-encoded product id. */
   hrefTemplate: string;
+  /** When set, every card's image URL, `{id}` replaced as in `hrefTemplate`, instead of the item's own image (e.g. generated pictures). */
+  imageTemplate?: string;
   /** ISO 4217 code for prices. */
   currency: string;
 }
@@ -21,6 +23,9 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, par
   if (part) el.setAttribute('part', part);
   return el;
 }
+
+/** `template` with every `{id}` replaced by the URL-encoded id. */
+const fillId = (template: string, id: string): string => template.replaceAll('{id}', encodeURIComponent(id));
 
 /** Only http(s) images are loaded; anything else (a `javascript:` URL, garbage) gets the placeholder. */
 function imageUrl(src: string | undefined): string | null {
@@ -70,12 +75,12 @@ export function renderCards(list: HTMLElement, items: readonly Item[], options: 
       const li = h('li', 'c', 'card');
       li.dataset.id = item.id;
       const a = h('a', 'a', 'link');
-      a.href = options.hrefTemplate.replaceAll('{id}', encodeURIComponent(item.id));
+      a.href = fillId(options.hrefTemplate, item.id);
       const img = h('img', 'i', 'image');
       img.alt = item.title;
       img.loading = 'lazy';
       img.decoding = 'async';
-      const src = imageUrl(item.image);
+      const src = imageUrl(options.imageTemplate ? fillId(options.imageTemplate, item.id) : item.image);
       if (src) {
         img.addEventListener('error', () => showPlaceholder(img), { once: true });
         img.src = src;

@@ -3,10 +3,18 @@ import { endTime, startTime } from 'hono/timing';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { Recommender } from '../serve/recommender.ts';
 import type { App } from './context.ts';
-import { errorResponses, FallbackQuery, ItemSchema, jsonContent, RecommendationSchema } from './schemas.ts';
+import { errorResponses, FallbackQuery, ItemDisplaySchema, ItemSchema, jsonContent, RecommendationSchema } from './schemas.ts';
 
 const K = z.coerce.number().int().min(1).max(1000).default(10).openapi({ description: 'Number of items (at most the MAX_K var)' });
 const Ids = (max: number) => z.array(z.string().min(1).max(64)).max(max);
+
+const item = createRoute({
+  method: 'get',
+  path: '/v1/items/{id}',
+  summary: "A known product's display fields (title, price, image, category, popularity)",
+  request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'B00CXZPG0O' }) }) },
+  responses: { 200: jsonContent(z.object({ version: z.string(), item: ItemDisplaySchema }), 'The product'), 304: { description: 'Not modified (same version)' }, ...errorResponses },
+});
 
 const similar = createRoute({
   method: 'get',
@@ -65,6 +73,16 @@ function checkLimit(what: string, n: number, max: number): void {
 
 /** The recommendation routes. */
 export function itemRoutes(app: App): void {
+  app.openapi(item, async (c) => {
+    const { id } = c.req.valid('param');
+    const served = c.get('served');
+    const entry = await served.entry(id);
+    if (!entry) throw new GraphrecError('item/unknown', `unknown item id '${id}' in version ${served.version}`);
+    // Picked field by field: the entry's shard, key and neighbour state are internal to the index.
+    const { title, price, image, category, popularity } = entry;
+    return c.json({ version: served.version, item: { id, title, price, image, category, popularity } }, 200);
+  });
+
   app.openapi(similar, async (c) => {
     const { id } = c.req.valid('param');
     const { k, fallback } = c.req.valid('query');

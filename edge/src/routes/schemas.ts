@@ -1,16 +1,24 @@
 import { z } from '@hono/zod-openapi';
 
+/** A product's display fields, as every answer carries them. */
+const displayFields = {
+  title: z.string(),
+  price: z.number().optional(),
+  image: z.string().optional(),
+  category: z.string().optional(),
+  popularity: z.number().int(),
+};
+
 export const ItemSchema = z
   .object({
     id: z.string(),
     score: z.number().openapi({ description: 'Cosine similarity to the query (0 for popularity fallbacks)' }),
-    title: z.string(),
-    price: z.number().optional(),
-    image: z.string().optional(),
-    category: z.string().optional(),
-    popularity: z.number().int(),
+    ...displayFields,
   })
   .openapi('Item');
+
+/** A known product on its own (`GET /v1/items/{id}`): no score, and none of the catalogue's internal fields. */
+export const ItemDisplaySchema = z.object({ id: z.string(), ...displayFields }).openapi('ItemDisplay');
 
 export const RecommendationSchema = z
   .object({
