@@ -43,76 +43,95 @@ const K = 10;
 const HISTORY = 5;
 const EMBED_TRIES = 400;
 
+/** Search shards a route's variants may probe together, so its working set stays cached at the default 48 MB budget. */
+const SEARCH_BUDGET_BYTES = 36 * 2 ** 20;
+
+interface Candidate {
+  variant: RequestVariant;
+  shards: number[];
+}
+
 /**
- * Request variants whose queries probe one known set of shards per route, so
- * each route's working set is known: items of the first home shards are
- * grouped by the shards their "similar" query probes and the largest group
- * over the cheapest shards is taken; histories are 5 of those items whose mean
- * probes the same shards. Embeds (a product title, one of those items as
- * neighbour) are grouped likewise by the shards their embedding probes —
- * computed with the edge's own code in Node — and the largest group is taken.
+ * Candidates in order, each kept while the union of the shards the kept ones
+ * probe stays within `budget` bytes of search objects (the first is always kept).
+ */
+function pickWithinBudget(candidates: Candidate[], want: number, bytesOf: (shards: number[]) => number, budget: number): { variants: RequestVariant[]; shards: number[] } {
+  const union = new Set<number>();
+  const variants: RequestVariant[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    if (variants.length >= want) break;
+    const key = JSON.stringify(c.variant);
+    if (seen.has(key)) continue;
+    const next = new Set([...union, ...c.shards]);
+    if (variants.length > 0 && bytesOf([...next]) > budget) continue;
+    seen.add(key);
+    variants.push(c.variant);
+    for (const s of c.shards) union.add(s);
+  }
+  return { variants, shards: [...union].sort((a, b) => a - b) };
+}
+
+/**
+ * Request variants per route with a known working set. Similar: items spread
+ * over home shard 0 (a lookup; no search). Recommend and embed search
+ * `nprobe` shards: candidates — histories of items that probe the same shards,
+ * then an item with its four nearest neighbours; product titles with one item
+ * as neighbour — are kept while the shards they probe together stay within
+ * {@link SEARCH_BUDGET_BYTES}. Probe sets are computed with the edge's own code
+ * in Node; each route's LRU charge is then measured by running its variants
+ * through the edge's own cache.
  */
 export async function chooseWorkload(dir: string, edge: NodeEdge, variants = { similar: 16, recommend: 8, embed: 8 }): Promise<Workload> {
   const { manifest } = edge;
-  const groups = new Map<string, { shards: number[]; ids: string[]; homes: Set<number>; vectors: Float32Array[] }>();
-  const titles: string[] = [];
-  for (let home = 0; home < Math.min(manifest.index.shards.length, 4); home++) {
-    const rows = await readShardSample(dir, manifest, home, 4000);
-    rows.vectors.forEach((v, i) => {
-      const shards = probeSet(manifest, v);
-      const key = shards.join(',');
-      const g = groups.get(key) ?? { shards, ids: [], homes: new Set(), vectors: [] };
-      g.ids.push(rows.items[i]!.id);
-      g.homes.add(home);
-      g.vectors.push(v);
-      groups.set(key, g);
-      if (i < EMBED_TRIES / 4) titles.push(rows.items[i]!.title);
-    });
-  }
+  const dim = manifest.model.dimensions;
   const shardBytes = (shards: number[]): number => shards.reduce((sum, id) => {
     const s = manifest.index.shards[id]!;
     return sum + s.index.bytes + s.codes.bytes + s.meta.bytes;
   }, 0);
-  const big = [...groups.values()].filter((g) => g.ids.length >= variants.similar);
-  const group = (big.length > 0 ? big : [...groups.values()]).sort((a, b) => shardBytes(a.shards) - shardBytes(b.shards) || b.ids.length - a.ids.length)[0]!;
-  const inside = (q: ArrayLike<number>): boolean => probeSet(manifest, q).every((s) => group.shards.includes(s));
-  const n = Math.min(group.ids.length, variants.similar);
-  const ids = group.ids.slice(0, n);
+  const home = await readShardSample(dir, manifest, 0);
+  const step = Math.max(1, Math.floor(home.items.length / variants.similar));
+  const picks = Array.from({ length: Math.min(variants.similar, home.items.length) }, (_, i) => i * step);
+  const ids = picks.map((i) => home.items[i]!.id);
   const similar: RequestVariant[] = ids.map((id) => ({ method: 'GET', path: `/v1/items/${id}/similar?k=${K}` }));
 
-  // Histories whose mean probes the group's shards come first; with many shards probed (1M items) there may be
-  // too few, and the rest are taken as they come (the measured working set then says what they cost).
-  const inGroup: number[][] = [];
-  const outside: number[][] = [];
-  for (let start = 0; start < 40 * variants.recommend && inGroup.length < variants.recommend; start++) {
-    const picks = Array.from({ length: HISTORY }, (_, j) => (start * 3 + j * (start + 1)) % n);
-    if (new Set(picks).size < Math.min(HISTORY, n)) continue;
-    const mean = new Float32Array(manifest.model.dimensions);
-    for (const p of picks) group.vectors[p]!.forEach((x, j) => (mean[j] += x));
-    (inside(mean) ? inGroup : outside).push(picks);
+  // Items of home shard 0 grouped by the shards they probe: histories within one group probe about the same shards.
+  const groups = new Map<string, number[]>();
+  home.vectors.forEach((v, i) => {
+    const key = probeSet(manifest, v).join(',');
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const meanProbes = (rows: number[]): number[] => {
+    const mean = new Float32Array(dim);
+    for (const r of rows) home.vectors[r]!.forEach((x, j) => (mean[j] += x));
+    return probeSet(manifest, mean);
+  };
+  const historyOf = (rows: number[]): Candidate => ({ variant: { method: 'POST', path: '/v1/recommend', body: { history: rows.map((r) => home.items[r]!.id), k: K } }, shards: meanProbes(rows) });
+  const recommendCandidates: Candidate[] = [];
+  for (const members of [...groups.values()].sort((a, b) => b.length - a.length)) {
+    for (let start = 0; start + HISTORY <= members.length; start += HISTORY) recommendCandidates.push(historyOf(members.slice(start, start + HISTORY)));
   }
-  const recommend: RequestVariant[] = [...inGroup, ...outside].slice(0, variants.recommend).map((picks) => ({ method: 'POST', path: '/v1/recommend', body: { history: picks.map((p) => ids[p]), k: K } }));
-  const recommendShards = new Set<number>();
-  for (const v of recommend) {
-    const mean = new Float32Array(manifest.model.dimensions);
-    for (const id of (v.body as { history: string[] }).history) group.vectors[ids.indexOf(id)]!.forEach((x, j) => (mean[j] += x));
-    for (const s of probeSet(manifest, mean)) recommendShards.add(s);
+  const rowOfId = new Map(home.items.map((item, i) => [item.id, i]));
+  for (const id of ids) {
+    const similarTo = await edge.recommender().similar(id, HISTORY - 1);
+    const rows = [rowOfId.get(id)!, ...((similarTo?.items ?? []) as { id: string }[]).map((n) => rowOfId.get(n.id)).filter((r): r is number => r !== undefined)];
+    if (rows.length > 1) recommendCandidates.push(historyOf(rows));
   }
+  const recommend = pickWithinBudget(recommendCandidates, variants.recommend, shardBytes, SEARCH_BUDGET_BYTES);
 
   const neighbor = ids[0]!;
-  const embedGroups = new Map<string, { shards: number[]; titles: string[] }>();
-  let embedGroup: { shards: number[]; titles: string[] } | undefined;
-  for (const title of titles) {
-    const shards = probeSet(manifest, (await edge.recommender().embed(title, [neighbor], K)).embedding);
-    const g = embedGroups.get(shards.join(',')) ?? { shards, titles: [] };
-    g.titles.push(title);
-    embedGroups.set(shards.join(','), g);
-    if (!embedGroup || g.titles.length > embedGroup.titles.length) embedGroup = g;
-    if (embedGroup.titles.length >= variants.embed) break;
+  const embedCandidates: Candidate[] = [];
+  for (const item of home.items.slice(0, EMBED_TRIES)) {
+    const z = (await edge.recommender().embed(item.title, [neighbor], K)).embedding;
+    embedCandidates.push({ variant: { method: 'POST', path: '/v1/items/embed', body: { title: item.title, neighbors: [neighbor], k: K } }, shards: probeSet(manifest, z) });
   }
-  const embed: RequestVariant[] = embedGroup!.titles.map((title) => ({ method: 'POST', path: '/v1/items/embed', body: { title, neighbors: [neighbor], k: K } }));
+  // Titles whose embeddings probe the most common shard set first, so more of them fit the budget.
+  const frequency = new Map<string, number>();
+  for (const c of embedCandidates) frequency.set(c.shards.join(','), (frequency.get(c.shards.join(',')) ?? 0) + 1);
+  embedCandidates.sort((a, b) => frequency.get(b.shards.join(','))! - frequency.get(a.shards.join(','))!);
+  const embed = pickWithinBudget(embedCandidates, variants.embed, shardBytes, SEARCH_BUDGET_BYTES);
 
-  const routes = { similar, recommend, embed };
+  const routes = { similar, recommend: recommend.variants, embed: embed.variants };
   const measured = {} as Record<keyof typeof routes, number>;
   for (const [route, list] of Object.entries(routes) as [keyof typeof routes, RequestVariant[]][]) {
     const fresh = await openNodeEdge(dir);
@@ -122,9 +141,9 @@ export async function chooseWorkload(dir: string, edge: NodeEdge, variants = { s
   return {
     ...routes,
     sets: {
-      similar: { shards: [...group.homes].sort((a, b) => a - b), bytes: measured.similar },
-      recommend: { shards: [...recommendShards].sort((a, b) => a - b), bytes: measured.recommend },
-      embed: { shards: embedGroup!.shards, bytes: measured.embed },
+      similar: { shards: [0], bytes: measured.similar },
+      recommend: { shards: recommend.shards, bytes: measured.recommend },
+      embed: { shards: embed.shards, bytes: measured.embed },
     },
   };
 }

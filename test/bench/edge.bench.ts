@@ -149,7 +149,7 @@ async function measureSize(products: number): Promise<SizeResult> {
   console.error(`[bench] edge ${products}: Node compute …`);
   const nodeCompute = {} as Record<Route, ComputeTiming>;
   for (const route of ROUTES) nodeCompute[route] = await timeCompute(edge, workload[route].map(asCall));
-  const shardLoads = await timeShardLoads(dir, workload.sets.similar.shards.slice(0, 4));
+  const shardLoads = await timeShardLoads(dir, workload.sets.recommend.shards.slice(0, 4));
   const largest = Math.max(...ROUTES.map((r) => workload.sets[r].bytes));
   const budgets = [DEFAULT_BUDGET_MB, ...(largest > DEFAULT_BUDGET_MB * 2 ** 20 ? [MAX_BUDGET_MB] : [])];
   const warm: WarmRun[] = [];

@@ -156,6 +156,8 @@ export type ItemDisplay = z.infer<typeof ItemDisplaySchema>;
 export const CatalogueEntrySchema = ItemDisplaySchema.extend({
   shard: Count,
   key: Count,
+  /** Shards other than `shard` holding the item's first 10 precomputed neighbours: read alongside its lists. */
+  near: z.array(Count).optional(),
   state: z.object({ p: z.string(), pScale: z.number(), h1: z.string(), h1Scale: z.number() }).optional(),
 });
 export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>;

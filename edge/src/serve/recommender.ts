@@ -70,6 +70,8 @@ export class Recommender {
     const entry = await this.v.entry(id);
     if (!entry) return undefined;
     if (k > this.v.manifest.similar.depth) return { items: await this.search(await this.vectorOf(entry), k, new Set([entry.key])) };
+    // The neighbours' rows objects are requested now, with the lists, rather than after reading them.
+    for (const shard of entry.near ?? []) this.v.rows(shard).catch(() => undefined);
     const [lists, home] = await Promise.all([this.v.similarLists(entry.shard), this.v.rows(entry.shard)]);
     const row = rowOfKey(home.keys, entry.key);
     if (row < 0) throw new GraphrecError('artifact/corrupt', `catalogue says key ${entry.key} is in shard ${entry.shard}, which does not hold it`);

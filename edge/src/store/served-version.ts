@@ -75,7 +75,7 @@ export class ServedVersion {
   }
 
   /** A shard's keys and display rows (rows parse on demand). */
-  rows(id: number): Promise<ShardRows> {
+  async rows(id: number): Promise<ShardRows> {
     const ref = this.shardRef(id).meta;
     return this.load(ref, (b) => ShardRows.parse(b, id), (r) => r.heapBytes);
   }
@@ -95,7 +95,7 @@ export class ServedVersion {
   }
 
   /** A shard's precomputed similar lists. */
-  similarLists(id: number): Promise<SimilarLists> {
+  async similarLists(id: number): Promise<SimilarLists> {
     const s = this.shardRef(id);
     return this.load(s.similar, (b) => new SimilarLists(id, b, s.items, this.manifest.similar.depth), (l) => l.heapBytes);
   }

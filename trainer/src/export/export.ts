@@ -131,6 +131,7 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
         ...display(key),
         shard: shardOfCluster[km.assignment[key]],
         key,
+        near: similar.neighbourShards(key),
         state: encodeNeighborState(p.subarray(key * hidden, (key + 1) * hidden), h1.subarray(key * hidden, (key + 1) * hidden)),
       }),
     }, options.catalogueItemsPerObject ?? 256, progress));

@@ -26,6 +26,8 @@ export interface SimilarListOptions {
 const SLACK = 8;
 const BATCH = 2048;
 const ADD_CHUNK = 65_536;
+/** Neighbours whose shards an item's catalogue entry names for prefetching (the API's default k). */
+export const PREFETCH = 10;
 
 /**
  * Each item's `depth` nearest neighbours over the whole catalogue: a native
@@ -40,7 +42,7 @@ export async function writeSimilarLists(
   inputs: { z: Float32Array; codes: Int16Array; dim: number; shardKeys: readonly (readonly number[])[] },
   o: SimilarListOptions,
   progress: Progress,
-): Promise<{ refs: ObjectRef[]; recallAt10: number }> {
+): Promise<{ refs: ObjectRef[]; recallAt10: number; neighbourShards: (key: number) => number[] }> {
   const { z, codes, dim, shardKeys } = inputs;
   const n = z.length / dim;
   const depth = o.depth;
@@ -89,11 +91,22 @@ export async function writeSimilarLists(
   }
   progress.finish(`${n.toLocaleString('en-US')} lists`);
 
+  // The shards other than its own that an item's first PREFETCH neighbours are in: the catalogue entry
+  // carries them so the edge reads those rows objects alongside the lists, not after them.
+  const neighbourShards = (key: number): number[] => {
+    const list = lists[shardOf[key]];
+    const out = new Set<number>();
+    for (let j = 0; j < Math.min(PREFETCH, depth); j++) {
+      const ref = list.refs[rowOf[key] * depth + j];
+      if (ref !== NO_NEIGHBOUR && ref >>> 16 !== shardOf[key]) out.add(ref >>> 16);
+    }
+    return [...out].sort((a, b) => a - b);
+  };
   const refs: ObjectRef[] = [];
   for (let s = 0; s < lists.length; s++) refs.push(await writeObject(outDir, shardSimilarKey(s), encodeSimilarLists(lists[s].refs, lists[s].scores, shardKeys[s].length, depth)));
 
   const k = Math.min(10, depth, n - 1);
-  if (k <= 0) return { refs, recallAt10: 1 };
+  if (k <= 0) return { refs, recallAt10: 1, neighbourShards };
   const queryKeys = sampleQueryKeys(n, o.recallQueries, o.seed);
   const truth = exactNeighbours(z, dim, queryKeys, k);
   let hits = 0;
@@ -104,5 +117,5 @@ export async function writeSimilarLists(
       if (ref !== NO_NEIGHBOUR && truth[i].has(shardKeys[ref >>> 16][ref & 0xffff])) hits++;
     }
   });
-  return { refs, recallAt10: hits / (queryKeys.length * k) };
+  return { refs, recallAt10: hits / (queryKeys.length * k), neighbourShards };
 }
