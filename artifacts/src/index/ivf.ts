@@ -21,6 +21,8 @@ export interface Hit {
   /** Cosine similarity of the float query and the item's int16 code. */
   score: number;
   shard: number;
+  /** Row of `key` in its shard. */
+  row: number;
 }
 
 /** Row of `key` in a shard, or -1. */
@@ -100,6 +102,6 @@ export function rerankShard(shard: ShardVectors, shardId: number, query: Float32
     if (exclude?.has(key)) continue;
     const row = rowOf(shard, key);
     if (row < 0) throw new GraphrecError('index/corrupt', `shard ${shardId} index returned key ${key}, which is not among its items`);
-    hits.push({ key, score: cosineToCodes(query, shard.codes, row * shard.dim), shard: shardId });
+    hits.push({ key, score: cosineToCodes(query, shard.codes, row * shard.dim), shard: shardId, row });
   }
 }

@@ -1,10 +1,10 @@
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { embedNewProduct, type NeighborState } from '../../../artifacts/src/forward/graphsage.ts';
 import { decodeNeighborState } from '../../../artifacts/src/forward/weights-codec.ts';
-import { rowOf, rowOfKey, searchIvf, storedUnitVector, type Hit } from '../../../artifacts/src/index/ivf.ts';
+import { rowOfKey, searchIvf, storedUnitVector } from '../../../artifacts/src/index/ivf.ts';
 import type { Neighbour } from '../../../artifacts/src/index/similar-lists.ts';
 import type { CatalogueEntry, ItemDisplay } from '../../../artifacts/src/manifest/schema.ts';
-import type { LoadedShard, ServedVersion } from '../store/served-version.ts';
+import type { ServedVersion } from '../store/served-version.ts';
 
 /** One recommended item as served. */
 export interface ServedItem extends ItemDisplay {
@@ -32,15 +32,8 @@ export class Recommender {
 
   private async search(query: Float32Array, k: number, exclude: Set<number>): Promise<ServedItem[]> {
     const { index, quantization } = this.v.manifest;
-    // Keep the shards this search loaded: asking the LRU again could reload one it evicted meanwhile.
-    const loaded = new Map<number, LoadedShard>();
-    const load = async (id: number): Promise<LoadedShard> => {
-      const shard = await this.v.shard(id);
-      loaded.set(id, shard);
-      return shard;
-    };
-    const hits = await searchIvf(query, index.centroids, load, { k, nprobe: index.nprobe, shortlist: quantization.shortlist, exclude });
-    return this.display(hits.map((h: Hit) => ({ shard: h.shard, row: rowOf(loaded.get(h.shard)!, h.key), score: h.score })));
+    // Hits carry their shard and row, which is all the display rows need.
+    return this.display(await searchIvf(query, index.centroids, (id) => this.v.shard(id), { k, nprobe: index.nprobe, shortlist: quantization.shortlist, exclude }));
   }
 
   /** Display rows of (shard, row) results, each shard's rows object read once. */
