@@ -153,8 +153,8 @@ describe('with a published version', () => {
     const r = await fetch(`${worker.url}/v1/items/${id}`);
     expect(r.status).toBe(200);
     const body = (await r.json()) as { version: string; item: Record<string, unknown> };
-    const { shard, key, state, near, ...display } = exportedEntry(exportDir, manifest, id);
-    expect([typeof shard, typeof key, typeof state, Array.isArray(near)]).toEqual(['number', 'number', 'object', true]);
+    const { shard, row, key, state, nearBlocks, ...display } = exportedEntry(exportDir, manifest, id);
+    expect([typeof shard, typeof row, typeof key, typeof state, Array.isArray(nearBlocks)]).toEqual(['number', 'number', 'number', 'object', true]);
     expect(body).toEqual({ version: manifest.version, item: display });
     expect(Object.keys(body.item).sort()).toEqual(Object.keys(display).sort());
     expect(r.headers.get('etag')).toBe(`"${manifest.version}"`);

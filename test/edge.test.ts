@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeOrder, type ShardVectors } from '../artifacts/src/index/ivf.ts';
+import { probeOrder, searchIvf, type ShardVectors } from '../artifacts/src/index/ivf.ts';
 import { catalogueShardOf, objectKeys } from '../artifacts/src/manifest/keys.ts';
 import type { Manifest } from '../artifacts/src/manifest/schema.ts';
 import { loadShards } from '../trainer/src/export/recall.ts';
@@ -44,31 +45,37 @@ afterAll(async () => {
 });
 
 describe('edge API in workerd', () => {
-  it('reads a cold shard once however many requests wait for it', async () => {
+  it('reads each cold block once however many requests wait for it, and only the blocks a request needs', async () => {
     const before = await health();
     const asin = fx.data.products.asins[17]!;
     const answers = await Promise.all(Array.from({ length: 16 }, () => call(`/v1/items/${asin}/similar?k=5`)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const after = await health();
-    // One catalogue object, the home shard's lists, and the rows of the home shard and of each shard one
-    // of its first 10 neighbours is in (named by the entry, read with the lists) — not 16 times that.
-    const entry = exportedEntry(join(dir, 'exportA'), manifestA, asin);
-    const rowShards = new Set([entry.shard, ...exportedNeighbours(join(dir, 'exportA'), manifestA, shardsA, asin, 10).map((n) => n.shard)]);
-    expect(new Set([entry.shard, ...(entry.near ?? [])])).toEqual(rowShards);
-    expect(after.reads.r2Reads - before.reads.r2Reads).toBe(2 + rowShards.size);
+    // One catalogue object, one block of the home shard's lists, and the row blocks its first 10 neighbours
+    // are in (named by the entry, read with the lists) — not 16 times that, and no whole shard object.
+    const exportA = join(dir, 'exportA');
+    const entry = exportedEntry(exportA, manifestA, asin);
+    const blockRows = manifestA.index.shards[0]!.meta.blocks.rows;
+    const blockOf = (n: { shard: number; row: number }): string => `${n.shard}:${Math.floor(n.row / blockRows)}`;
+    const rowBlocks = new Set(exportedNeighbours(exportA, manifestA, shardsA, asin, 10).map(blockOf));
+    expect(new Set((entry.nearBlocks ?? []).map((b) => `${b >>> 16}:${b & 0xffff}`))).toEqual(rowBlocks);
+    expect(after.reads.r2Reads - before.reads.r2Reads).toBe(2 + rowBlocks.size);
     expect(new Set(answers.map((a) => JSON.stringify(a.body.items))).size).toBe(1);
 
-    // The same for a search (recommend): index, codes and rows of each probed shard, once.
+    // The same for a search (recommend): the history item's codes block, index and codes of each probed
+    // shard, and the row blocks of the hits not read above, once.
     const other = fx.data.products.asins[1717]!;
     const probed = Math.min(manifestA.index.nprobe, manifestA.index.shards.length);
     const beforeSearch = await health();
     const searches = await Promise.all(Array.from({ length: 16 }, () => call('/v1/recommend', { json: { history: [other], k: 5 } })));
     expect(searches.every((a) => a.status === 200)).toBe(true);
     const afterSearch = await health();
-    const probes = probeOrder(manifestA.index.centroids, storedVector(shardsA, exportedEntry(join(dir, 'exportA'), manifestA, other))).slice(0, probed);
+    const otherEntry = exportedEntry(exportA, manifestA, other);
+    const hits = await searchIvf(storedVector(shardsA, otherEntry), manifestA.index.centroids, async (s) => shardsA[s]!, { k: 5, nprobe: manifestA.index.nprobe, shortlist: manifestA.quantization.shortlist, exclude: new Set([otherEntry.key]) });
+    expect(searches[0]!.body.items.map((i: Json) => i.id)).toEqual(hits.map((h) => fx.data.products.asins[h.key]));
     const catalogueRead = catalogueShardOf(other, manifestA.catalogue.objects.length) === catalogueShardOf(asin, manifestA.catalogue.objects.length) ? 0 : 1;
-    const rowsCached = probes.filter((p) => rowShards.has(p)).length;
-    expect(afterSearch.reads.r2Reads - beforeSearch.reads.r2Reads).toBe(catalogueRead + 3 * probed - rowsCached);
+    const newRowBlocks = new Set(hits.map(blockOf).filter((b) => !rowBlocks.has(b)));
+    expect(afterSearch.reads.r2Reads - beforeSearch.reads.r2Reads).toBe(catalogueRead + 1 + 2 * probed + newRowBlocks.size);
   });
 
   it('answers similar items from the precomputed lists, and beyond their depth from the IVF search, as the export computes them', async () => {
@@ -201,14 +208,16 @@ describe('edge API in workerd', () => {
     }
     expect(seen).toBe(manifestB.version);
 
-    // Damage B before anything has loaded it: shard 0's codes corrupt, shard 1's index missing, shard 2's similar lists corrupt.
+    // Damage B before anything has loaded it: shard 0's codes corrupt, shard 1's index missing, one byte of the first block of shard 2's similar lists.
     const shardsB = await loadShards(join(dir, 'exportB'), manifestB.index, manifestB.model.dimensions);
     const keys = objectKeys('', 'graphsage');
     const store = await openLocalR2Store({ bucket: LOCAL_BUCKET, persistTo: persist });
     const [corrupt, missing, badLists] = [0, 1, 2].map((i) => manifestB.index.shards[i]!);
     await store.put(keys.object(manifestB.version, corrupt!.codes.key), bytesBody(new Uint8Array(corrupt!.codes.bytes).fill(7)));
     await store.delete([keys.object(manifestB.version, missing!.index.key)]);
-    await store.put(keys.object(manifestB.version, badLists!.similar.key), bytesBody(new Uint8Array(badLists!.similar.bytes).fill(1)));
+    const lists = new Uint8Array(readFileSync(join(dir, 'exportB', badLists!.similar.key)));
+    lists[10] ^= 0xff;
+    await store.put(keys.object(manifestB.version, badLists!.similar.key), bytesBody(lists));
     await store.close();
 
     const asins = fx.data.products.asins;
@@ -225,11 +234,13 @@ describe('edge API in workerd', () => {
     const fine = await search(find((p) => !p.includes(corrupt!.id) && !p.includes(missing!.id)));
     expect(fine.status).toBe(200);
     expect(fine.headers.get('x-graphrec-version')).toBe(manifestB.version);
-    // Similar reads lists and rows only: refused for an item homed in the shard with corrupt lists, served elsewhere.
-    const homedIn = (shard: number): string => asins[asins.findIndex((_, k) => entryB(k).shard === shard)]!;
+    // Similar reads list and row blocks only: refused for an item whose list is in the damaged block, served for
+    // an item of the same shard in another block, and for items of the shard with corrupt codes.
+    const homedIn = (shard: number, inFirstBlock = true): string => asins[asins.findIndex((_, k) => entryB(k).shard === shard && (entryB(k).row < badLists!.similar.blocks.rows) === inFirstBlock)]!;
     const badSimilar = await call(`/v1/items/${homedIn(badLists!.id)}/similar`);
     expect(badSimilar.status).toBe(503);
     expect(badSimilar.body.error.code).toBe('artifact/corrupt');
+    expect((await call(`/v1/items/${homedIn(badLists!.id, false)}/similar`)).status).toBe(200);
     expect((await call(`/v1/items/${homedIn(corrupt!.id)}/similar`)).status).toBe(200);
     expect((await health()).reads.corrupt).toBeGreaterThanOrEqual(2);
     // The refusal is not cached: the same request fails again rather than serving the bad bytes.

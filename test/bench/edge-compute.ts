@@ -14,8 +14,8 @@ export interface NodeRecommender {
 
 interface ServedVersionLike {
   shard(id: number): Promise<unknown>;
-  rows(id: number): Promise<unknown>;
-  similarLists(id: number): Promise<unknown>;
+  rowBlock(shard: number, row: number): Promise<unknown>;
+  similarBlock(shard: number, row: number): Promise<unknown>;
 }
 
 /** The edge's serving objects over an export folder, in this Node process. */
@@ -47,9 +47,10 @@ export async function openNodeEdge(exportDir: string, budgetBytes = 2 ** 40): Pr
   const keys = objectKeys('', manifest.model.kind);
   const root = keys.versionRoot(manifest.version);
   const bucket = {
-    async get(key: string) {
+    async get(key: string, options?: { range?: { offset: number; length: number } }) {
       if (!key.startsWith(root)) return null;
-      const bytes = await readFile(join(exportDir, key.slice(root.length)));
+      const whole = await readFile(join(exportDir, key.slice(root.length)));
+      const bytes = options?.range ? whole.subarray(options.range.offset, options.range.offset + options.range.length) : whole;
       return { arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), text: async () => bytes.toString('utf8') };
     },
   };
@@ -98,14 +99,14 @@ export async function timeCompute(edge: NodeEdge, variants: ((rec: NodeRecommend
 
 export interface ShardLoadTiming {
   shard: number;
-  /** Bytes of the shard's index + codes + rows objects (what a search loads). */
+  /** Bytes of the shard's index + codes objects (what a search loads per probed shard). */
   searchBytes: number;
-  /** `ServedVersion.shard(id)` on a cold LRU: reads, sha256 of index, codes and rows, rows line scan, usearch open. */
+  /** `ServedVersion.shard(id)` on a cold LRU: reads, sha256 of index and codes, usearch open, keys sorted. */
   searchLoadMs: number;
-  /** `ServedVersion.similarLists(id)` and `rows(id)` on a cold LRU: what "similar" to an item of this shard loads. */
+  /** `ServedVersion.similarBlock` and `rowBlock` of row 0 on a cold LRU: one block of lists and one of rows, as a cold "similar" reads them. */
   similarLoadMs: number;
   similarBytes: number;
-  /** sha256 of the four objects, measured apart. */
+  /** sha256 of the four whole objects, measured apart. */
   sha256Ms: number;
 }
 
@@ -113,7 +114,7 @@ export interface ShardLoadTiming {
 export async function timeShardLoads(exportDir: string, shards: number[]): Promise<ShardLoadTiming[]> {
   const warm = await openNodeEdge(exportDir);
   await warm.served.shard(shards[0]!); // JIT warm-up on one shard, not timed
-  await warm.served.similarLists(shards[0]!);
+  await warm.served.similarBlock(shards[0]!, 0);
   const out: ShardLoadTiming[] = [];
   for (const id of shards.slice(1)) {
     const s = warm.manifest.index.shards[id]!;
@@ -123,13 +124,14 @@ export async function timeShardLoads(exportDir: string, shards: number[]): Promi
     const sha256Ms = performance.now() - started;
     const a = await openNodeEdge(exportDir);
     started = performance.now();
-    await Promise.all([a.served.similarLists(id), a.served.rows(id)]);
+    await Promise.all([a.served.similarBlock(id, 0), a.served.rowBlock(id, 0)]);
     const similarLoadMs = performance.now() - started;
     const b = await openNodeEdge(exportDir);
     started = performance.now();
     await b.served.shard(id);
     const searchLoadMs = performance.now() - started;
-    out.push({ shard: id, searchBytes: s.index.bytes + s.codes.bytes + s.meta.bytes, searchLoadMs, similarLoadMs, similarBytes: s.similar.bytes + s.meta.bytes, sha256Ms });
+    const firstBlock = (ref: { blocks: { rows: number } }, bytes: number): number => Math.round((bytes * Math.min(s.items, ref.blocks.rows)) / s.items);
+    out.push({ shard: id, searchBytes: s.index.bytes + s.codes.bytes, searchLoadMs, similarLoadMs, similarBytes: firstBlock(s.similar, s.similar.bytes) + firstBlock(s.meta, s.meta.bytes), sha256Ms });
   }
   return out;
 }

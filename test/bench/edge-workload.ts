@@ -87,7 +87,7 @@ export async function chooseWorkload(dir: string, edge: NodeEdge, variants = { s
   const dim = manifest.model.dimensions;
   const shardBytes = (shards: number[]): number => shards.reduce((sum, id) => {
     const s = manifest.index.shards[id]!;
-    return sum + s.index.bytes + s.codes.bytes + s.meta.bytes;
+    return sum + s.index.bytes + s.codes.bytes;
   }, 0);
   const home = await readShardSample(dir, manifest, 0);
   const step = Math.max(1, Math.floor(home.items.length / variants.similar));

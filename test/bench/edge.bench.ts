@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '../../artifacts/src/manifest/schema.ts';
+import { MANIFEST_VERSION, type Manifest } from '../../artifacts/src/manifest/schema.ts';
 import { startWorker, type DevWorker } from '../helpers/wrangler-dev.ts';
 import { ROOT, runCli, runScript } from './cli.ts';
 import { asCall, openNodeEdge, timeCompute, timeShardLoads, type ComputeTiming, type ShardLoadTiming } from './edge-compute.ts';
@@ -51,7 +51,7 @@ export interface ColdQuery {
 
 export interface SizeResult {
   products: number;
-  manifest: Pick<Manifest, 'items' | 'version'> & { shards: number; nprobe: number; catalogueObjects: number; similarDepth: number; similarRecall?: number; searchRecall?: number };
+  manifest: Pick<Manifest, 'items' | 'version'> & { shards: number; nprobe: number; catalogueObjects: number; similarDepth: number; blockRows: number; similarRecall?: number; searchRecall?: number };
   shardBytes: { index: number[]; codes: number[]; meta: number[]; similar: number[] };
   catalogueObjectBytes: number;
   workload: Workload['sets'] & { variants: Record<Route, number> };
@@ -72,7 +72,12 @@ export interface ColdRun {
 async function exportFor(products: number): Promise<string> {
   const data = join(ROOT, '.cache', `bench-synth-${products}`);
   const out = join(ROOT, '.cache', `bench-export-${products}`);
-  if (existsSync(join(out, 'manifest.json'))) return out;
+  if (existsSync(join(out, 'manifest.json'))) {
+    const { formatVersion } = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { formatVersion?: number };
+    if (formatVersion === MANIFEST_VERSION) return out;
+    console.error(`[bench] edge: ${out} has manifest format ${formatVersion}, this build writes ${MANIFEST_VERSION}; exporting again`);
+    await rm(out, { recursive: true, force: true });
+  }
   if (!existsSync(join(data, 'synth.json'))) await runCli(['synth', '--products', String(products), '--out', data, '--seed', '1'], { quiet: true });
   console.error(`[bench] edge: exporting ${products.toLocaleString('en-US')} synthetic products (one-off) …`);
   await runScript('test/bench/export-scale.ts', [data, out], { quiet: true });
@@ -164,7 +169,7 @@ async function measureSize(products: number): Promise<SizeResult> {
   const shards = manifest.index.shards;
   return {
     products,
-    manifest: { items: manifest.items, version: manifest.version, shards: shards.length, nprobe: manifest.index.nprobe, catalogueObjects: manifest.catalogue.objects.length, similarDepth: manifest.similar.depth, similarRecall: manifest.similar.recallAt10, searchRecall: manifest.index.recallAt10 },
+    manifest: { items: manifest.items, version: manifest.version, shards: shards.length, nprobe: manifest.index.nprobe, catalogueObjects: manifest.catalogue.objects.length, similarDepth: manifest.similar.depth, blockRows: shards[0]!.meta.blocks.rows, similarRecall: manifest.similar.recallAt10, searchRecall: manifest.index.recallAt10 },
     shardBytes: { index: shards.map((s) => s.index.bytes), codes: shards.map((s) => s.codes.bytes), meta: shards.map((s) => s.meta.bytes), similar: shards.map((s) => s.similar.bytes) },
     catalogueObjectBytes: manifest.catalogue.objects.reduce((s, o) => s + o.bytes, 0) / manifest.catalogue.objects.length,
     workload: { ...workload.sets, variants: { similar: workload.similar.length, recommend: workload.recommend.length, embed: workload.embed.length } },

@@ -55,8 +55,9 @@ export async function trainFixture(dataPath: string, runDir: string, config: Rec
 }
 
 /** Exports a run and publishes it to the local R2 bucket under `prefix`; returns the manifest. */
-export async function exportAndPublish(runDir: string, outDir: string, persistTo: string, prefix: string, options: { shardItems?: number; now?: Date } = {}): Promise<Manifest> {
-  await exportRun(runDir, { outDir, shardItems: options.shardItems ?? 500, recallQueries: 200, now: options.now });
+export async function exportAndPublish(runDir: string, outDir: string, persistTo: string, prefix: string, options: { shardItems?: number; blockRows?: number; now?: Date } = {}): Promise<Manifest> {
+  // Small blocks, so a shard of a few hundred items has several and a request reads only some.
+  await exportRun(runDir, { outDir, shardItems: options.shardItems ?? 500, blockRows: options.blockRows ?? 64, recallQueries: 200, now: options.now });
   const store = await openLocalR2Store({ bucket: LOCAL_BUCKET, persistTo });
   try {
     await publishExport(outDir, store, { prefix });
@@ -86,7 +87,8 @@ export function exportedNeighbours(exportDir: string, manifest: Manifest, shards
   const entry = exportedEntry(exportDir, manifest, id);
   const s = manifest.index.shards[entry.shard]!;
   const lists = new SimilarLists(s.id, new Uint8Array(readFileSync(join(exportDir, s.similar.key))), s.items, manifest.similar.depth);
-  return lists.neighbours(rowOf(shards[entry.shard]!, entry.key), k).map((n) => ({ ...n, key: Number(shards[n.shard]!.keys[n.row]) }));
+  if (rowOf(shards[entry.shard]!, entry.key) !== entry.row) throw new Error(`catalogue row ${entry.row} of ${id} is not its row in shard ${entry.shard}`);
+  return lists.neighbours(entry.row, k).map((n) => ({ ...n, key: Number(shards[n.shard]!.keys[n.row]) }));
 }
 
 /** Keys of "similar to `id`" as the export answers it: its precomputed list, or the IVF search beyond the list's depth. */

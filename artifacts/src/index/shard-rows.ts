@@ -26,8 +26,8 @@ export class ShardRows {
     /** Ascending item keys. */
     readonly keys: readonly number[],
     private readonly bytes: Uint8Array,
-    /** Start of row `i`'s line at `starts[i]`, its end (newline) at `starts[i + 1] - 1`. */
-    private readonly starts: Uint32Array,
+    /** Start of row `i`'s line at `starts[i]`, its end (newline) at `starts[i + 1] - 1`: the item offsets a block table is built from. */
+    readonly starts: Uint32Array,
   ) {}
 
   /** Bytes it holds in memory. */
@@ -70,8 +70,56 @@ export class ShardRows {
   /** Display row `i` (in key order). */
   row(i: number): ItemDisplay {
     if (!(i >= 0 && i < this.keys.length)) throw new GraphrecError('artifact/corrupt', `shard ${this.shard} has no row ${i}`);
-    const row = JSON.parse(decoder.decode(this.bytes.subarray(this.starts[i], this.starts[i + 1] - 1))) as ItemDisplay;
-    if (typeof row?.id !== 'string') throw new GraphrecError('artifact/corrupt', `shard ${this.shard} row ${i} has no id`);
-    return row;
+    return decodeRow(this.bytes.subarray(this.starts[i], this.starts[i + 1] - 1), this.shard, i);
+  }
+}
+
+function decodeRow(line: Uint8Array, shard: number, i: number): ItemDisplay {
+  let row: unknown;
+  try {
+    row = JSON.parse(decoder.decode(line));
+  } catch {
+    throw new GraphrecError('artifact/corrupt', `shard ${shard} row ${i} is not JSON`);
+  }
+  if (typeof (row as { id?: unknown } | null)?.id !== 'string') throw new GraphrecError('artifact/corrupt', `shard ${shard} row ${i} has no id`);
+  return row as ItemDisplay;
+}
+
+/**
+ * One block of a rows object, read on its own with a ranged read: the lines
+ * of rows `[firstRow, firstRow + count)`.
+ */
+export class RowBlock {
+  private constructor(
+    readonly shard: number,
+    readonly firstRow: number,
+    private readonly bytes: Uint8Array,
+    private readonly starts: Uint32Array,
+  ) {}
+
+  get heapBytes(): number {
+    return this.bytes.byteLength + this.starts.byteLength;
+  }
+
+  /** @throws GraphrecError `artifact/corrupt` unless `bytes` are exactly `count` newline-terminated lines. */
+  static parse(bytes: Uint8Array, shard: number, firstRow: number, count: number): RowBlock {
+    const starts = new Uint32Array(count + 1);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      starts[i] = at;
+      const end = bytes.indexOf(NEWLINE, at);
+      if (end < 0) throw new GraphrecError('artifact/corrupt', `shard ${shard} rows block at row ${firstRow} has ${i} of its ${count} rows`);
+      at = end + 1;
+    }
+    starts[count] = at;
+    if (at !== bytes.byteLength) throw new GraphrecError('artifact/corrupt', `shard ${shard} rows block at row ${firstRow} has more than its ${count} rows`);
+    return new RowBlock(shard, firstRow, bytes, starts);
+  }
+
+  /** Display row `row` of the shard (it must be in this block). */
+  row(row: number): ItemDisplay {
+    const i = row - this.firstRow;
+    if (!(i >= 0 && i < this.starts.length - 1)) throw new GraphrecError('artifact/corrupt', `shard ${this.shard} row ${row} is not in the block at row ${this.firstRow}`);
+    return decodeRow(this.bytes.subarray(this.starts[i], this.starts[i + 1] - 1), this.shard, row);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeSimilarLists, NO_NEIGHBOUR, packRef, SimilarLists } from './similar-lists.ts';
+import { encodeSimilarLists, NO_NEIGHBOUR, packRef, SimilarLists, similarRecordBytes } from './similar-lists.ts';
 
 describe('similar lists object', () => {
   it('round-trips references and scores to 1/32767, and stops at padding', () => {
@@ -13,6 +13,17 @@ describe('similar lists object', () => {
     expect(first[1]!.score).toBeCloseTo(-0.25, 4);
     expect(lists.neighbours(0, 1)).toHaveLength(1);
     expect(lists.neighbours(1, 3).map((n) => [n.shard, n.row])).toEqual([[65535, 0]]);
+  });
+
+  it("reads one item's record on its own, as a block read does", () => {
+    const depth = 2;
+    const refs = Uint32Array.from([packRef(1, 1), packRef(1, 2), packRef(3, 4), packRef(5, 6), packRef(7, 8), NO_NEIGHBOUR]);
+    const scores = Float32Array.from([0.9, 0.8, 0.7, 0.6, 0.5, 0]);
+    const whole = encodeSimilarLists(refs, scores, 3, depth);
+    const second = new SimilarLists(4, whole.subarray(similarRecordBytes(depth), 2 * similarRecordBytes(depth)), 1, depth, 1);
+    expect(second.neighbours(1, 2)).toEqual(new SimilarLists(4, whole, 3, depth).neighbours(1, 2));
+    expect(second.neighbours(1, 2).map((n) => n.row)).toEqual([4, 6]);
+    expect(() => second.neighbours(0, 1)).toThrow(/no similar list for row 0/);
   });
 
   it('refuses a wrong size, a row it lacks, and references that do not fit 16 bits', () => {

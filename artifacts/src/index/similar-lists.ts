@@ -5,11 +5,11 @@ import { INT16_LEVELS } from '../vectors/maxabs.ts';
  * Each item's nearest neighbours, computed at export: "similar to a known
  * item" is a lookup at the edge instead of an IVF search over many shards.
  *
- * One object per shard, little-endian, for the shard's `n` items in key
- * order and a fixed `depth`:
- * - `n × depth` uint32 neighbour references, `shard << 16 | row`
+ * One object per shard, little-endian: one record of `6 · depth` bytes per
+ * item, in key order, so a block of items is one contiguous range:
+ * - `depth` uint32 neighbour references, `shard << 16 | row`
  *   ({@link NO_NEIGHBOUR} pads a list when the catalogue is smaller than the depth);
- * - `n × depth` int16 scores, `round(32767 · cosine)`.
+ * - `depth` int16 scores, `round(32767 · cosine)`.
  * Lists are best first (score descending, key ascending on ties) and never hold the item itself.
  */
 
@@ -23,17 +23,21 @@ export interface Neighbour {
   score: number;
 }
 
-export const similarBytes = (items: number, depth: number): number => items * depth * 6;
+/** Bytes of one item's record. */
+export const similarRecordBytes = (depth: number): number => depth * 6;
+export const similarBytes = (items: number, depth: number): number => items * similarRecordBytes(depth);
 
 /** Writes one shard's lists: `refs[i·depth + j]` and `scores` (cosines) alike. */
 export function encodeSimilarLists(refs: Uint32Array, scores: Float32Array, items: number, depth: number): Uint8Array {
   if (refs.length !== items * depth || scores.length !== items * depth) throw new GraphrecError('export/shape', `similar lists: ${refs.length} refs and ${scores.length} scores for ${items} × ${depth}`);
   const out = new Uint8Array(similarBytes(items, depth));
   const view = new DataView(out.buffer);
-  const scoreAt = items * depth * 4;
-  for (let i = 0; i < refs.length; i++) {
-    view.setUint32(i * 4, refs[i], true);
-    view.setInt16(scoreAt + i * 2, Math.round(Math.max(-1, Math.min(1, scores[i])) * INT16_LEVELS), true);
+  const record = similarRecordBytes(depth);
+  for (let i = 0; i < items; i++) {
+    for (let j = 0; j < depth; j++) {
+      view.setUint32(i * record + j * 4, refs[i * depth + j], true);
+      view.setInt16(i * record + depth * 4 + j * 2, Math.round(Math.max(-1, Math.min(1, scores[i * depth + j])) * INT16_LEVELS), true);
+    }
   }
   return out;
 }
@@ -43,7 +47,11 @@ export const packRef = (shard: number, row: number): number => {
   return ((shard << 16) | row) >>> 0;
 };
 
-/** A shard's lists as read back (the bytes passed their sha256 before they get here). */
+/**
+ * The lists of rows `[firstRow, firstRow + items)` of a shard as read back:
+ * the whole object, or one block of it (the bytes passed their sha256
+ * before they get here).
+ */
 export class SimilarLists {
   private readonly view: DataView;
 
@@ -52,6 +60,7 @@ export class SimilarLists {
     private readonly bytes: Uint8Array,
     readonly items: number,
     readonly depth: number,
+    readonly firstRow = 0,
   ) {
     if (bytes.byteLength !== similarBytes(items, depth)) {
       throw new GraphrecError('artifact/corrupt', `shard ${shard} similar lists are ${bytes.byteLength} bytes, expected ${items} × ${depth} × 6`);
@@ -65,14 +74,14 @@ export class SimilarLists {
 
   /** The first `k` neighbours of row `row` (fewer when the list is padded). */
   neighbours(row: number, k: number): Neighbour[] {
-    if (!(row >= 0 && row < this.items)) throw new GraphrecError('artifact/corrupt', `shard ${this.shard} has no similar list for row ${row}`);
+    const i = row - this.firstRow;
+    if (!(i >= 0 && i < this.items)) throw new GraphrecError('artifact/corrupt', `shard ${this.shard} has no similar list for row ${row} here`);
     const out: Neighbour[] = [];
-    const scoreAt = this.items * this.depth * 4;
+    const at = i * similarRecordBytes(this.depth);
     for (let j = 0; j < Math.min(k, this.depth); j++) {
-      const at = row * this.depth + j;
-      const ref = this.view.getUint32(at * 4, true);
+      const ref = this.view.getUint32(at + j * 4, true);
       if (ref === NO_NEIGHBOUR) break;
-      out.push({ shard: ref >>> 16, row: ref & MAX_REF_PART, score: this.view.getInt16(scoreAt + at * 2, true) / INT16_LEVELS });
+      out.push({ shard: ref >>> 16, row: ref & MAX_REF_PART, score: this.view.getInt16(at + this.depth * 4 + j * 2, true) / INT16_LEVELS });
     }
     return out;
   }

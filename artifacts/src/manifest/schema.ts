@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { GraphrecError } from '../errors.ts';
+import { BlockTableSchema } from '../index/blocks.ts';
 
 /**
- * Manifest v1: everything the edge needs to serve one published version,
+ * Manifest v2: everything the edge needs to serve one published version,
  * and everything `publish` needs to upload and verify it. Every object of a
  * version is an {@link ObjectRef} with its size and sha256, so nothing is
  * served or published that does not match what the exporter wrote.
  */
 
 export const MANIFEST_FORMAT = 'graphrec-manifest';
-export const MANIFEST_VERSION = 1;
+/** 2: per-block checksums on shard objects, per-item similar records, catalogue rows (v1 read whole objects). */
+export const MANIFEST_VERSION = 2;
 /** The manifest's own object key inside a version folder. */
 export const MANIFEST_KEY = 'manifest.json';
 
@@ -21,6 +23,10 @@ const RelativeKey = z.string().regex(/^(?!\/)(?!.*\/\/)(?!.*(^|\/)\.\.?(\/|$))[A
 /** One stored object of a version, relative to `versions/<v>/`. */
 export const ObjectRefSchema = z.object({ key: RelativeKey, bytes: Count, sha256: Sha256 });
 export type ObjectRef = z.infer<typeof ObjectRefSchema>;
+
+/** An object of per-item records the edge reads by the block (`index/blocks.ts`). */
+export const BlockedObjectRefSchema = ObjectRefSchema.extend({ blocks: BlockTableSchema });
+export type BlockedObjectRef = z.infer<typeof BlockedObjectRefSchema>;
 
 /** Model kinds and their object-key names. */
 export const ModelKindSchema = z.enum(['graphsage', 'pinsage']);
@@ -37,12 +43,12 @@ export const ShardSchema = z.object({
   items: Count,
   /** usearch HNSW file (usearch's own i8 vectors), used to navigate. */
   index: ObjectRefSchema,
-  /** `[items, dimensions]` max-abs int16 codes (little-endian) in the order of `meta.keys`: the re-ranking vectors and the items' own vectors. */
-  codes: ObjectRefSchema,
+  /** `[items, dimensions]` max-abs int16 codes (little-endian) in ascending key order: the re-ranking vectors and the items' own vectors. */
+  codes: BlockedObjectRefSchema,
   /** Display rows of the shard's items in key order, newline-delimited JSON (`index/shard-rows.ts`). */
-  meta: ObjectRefSchema,
+  meta: BlockedObjectRefSchema,
   /** Each item's precomputed nearest neighbours (`index/similar-lists.ts`). */
-  similar: ObjectRefSchema,
+  similar: BlockedObjectRefSchema,
 });
 export type Shard = z.infer<typeof ShardSchema>;
 
@@ -155,9 +161,11 @@ export type ItemDisplay = z.infer<typeof ItemDisplaySchema>;
  */
 export const CatalogueEntrySchema = ItemDisplaySchema.extend({
   shard: Count,
+  /** Row of the item in its shard (key order): which block of the shard's objects holds it. */
+  row: Count,
   key: Count,
-  /** Shards other than `shard` holding the item's first 10 precomputed neighbours: read alongside its lists. */
-  near: z.array(Count).optional(),
+  /** Row blocks (`shard << 16 | block`) holding the item's first 10 precomputed neighbours: read alongside its lists. */
+  nearBlocks: z.array(Count).optional(),
   state: z.object({ p: z.string(), pScale: z.number(), h1: z.string(), h1Scale: z.number() }).optional(),
 });
 export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>;

@@ -1,7 +1,7 @@
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { embedNewProduct, type NeighborState } from '../../../artifacts/src/forward/graphsage.ts';
 import { decodeNeighborState } from '../../../artifacts/src/forward/weights-codec.ts';
-import { rowOfKey, searchIvf, storedUnitVector } from '../../../artifacts/src/index/ivf.ts';
+import { searchIvf } from '../../../artifacts/src/index/ivf.ts';
 import type { Neighbour } from '../../../artifacts/src/index/similar-lists.ts';
 import type { CatalogueEntry, ItemDisplay } from '../../../artifacts/src/manifest/schema.ts';
 import type { ServedVersion } from '../store/served-version.ts';
@@ -24,23 +24,16 @@ export interface Recommendation {
 export class Recommender {
   constructor(private readonly v: ServedVersion) {}
 
-  private async vectorOf(entry: CatalogueEntry): Promise<Float32Array> {
-    const vector = storedUnitVector(await this.v.shard(entry.shard), entry.key);
-    if (!vector) throw new GraphrecError('artifact/corrupt', `catalogue says key ${entry.key} is in shard ${entry.shard}, which does not hold it`);
-    return vector;
-  }
-
   private async search(query: Float32Array, k: number, exclude: Set<number>): Promise<ServedItem[]> {
     const { index, quantization } = this.v.manifest;
     // Hits carry their shard and row, which is all the display rows need.
     return this.display(await searchIvf(query, index.centroids, (id) => this.v.shard(id), { k, nprobe: index.nprobe, shortlist: quantization.shortlist, exclude }));
   }
 
-  /** Display rows of (shard, row) results, each shard's rows object read once. */
+  /** Display rows of (shard, row) results, read by the block (concurrent reads of one block are one read). */
   private async display(found: readonly Neighbour[]): Promise<ServedItem[]> {
-    const shards = [...new Set(found.map((f) => f.shard))];
-    const rows = new Map(await Promise.all(shards.map(async (id) => [id, await this.v.rows(id)] as const)));
-    return found.map((f) => ({ ...rows.get(f.shard)!.row(f.row), score: round(f.score) }));
+    const blocks = await Promise.all(found.map((f) => this.v.rowBlock(f.shard, f.row)));
+    return found.map((f, i) => ({ ...blocks[i].row(f.row), score: round(f.score) }));
   }
 
   /** Entries of the known ids (in order) and the unknown ids. */
@@ -62,13 +55,11 @@ export class Recommender {
   async similar(id: string, k: number): Promise<Recommendation | undefined> {
     const entry = await this.v.entry(id);
     if (!entry) return undefined;
-    if (k > this.v.manifest.similar.depth) return { items: await this.search(await this.vectorOf(entry), k, new Set([entry.key])) };
-    // The neighbours' rows objects are requested now, with the lists, rather than after reading them.
-    for (const shard of entry.near ?? []) this.v.rows(shard).catch(() => undefined);
-    const [lists, home] = await Promise.all([this.v.similarLists(entry.shard), this.v.rows(entry.shard)]);
-    const row = rowOfKey(home.keys, entry.key);
-    if (row < 0) throw new GraphrecError('artifact/corrupt', `catalogue says key ${entry.key} is in shard ${entry.shard}, which does not hold it`);
-    return { items: await this.display(lists.neighbours(row, k)) };
+    if (k > this.v.manifest.similar.depth) return { items: await this.search(await this.v.vector(entry), k, new Set([entry.key])) };
+    // The neighbours' row blocks are requested now, with the lists, rather than after reading them.
+    for (const ref of entry.nearBlocks ?? []) this.v.rowBlock(ref >>> 16, (ref & 0xffff) * this.v.blockRows(ref >>> 16)).catch(() => undefined);
+    const lists = await this.v.similarBlock(entry.shard, entry.row);
+    return { items: await this.display(lists.neighbours(entry.row, k)) };
   }
 
   /**
@@ -80,8 +71,7 @@ export class Recommender {
     if (known.length === 0) return undefined;
     const excluded = await this.lookup(excludeIds);
     const mean = new Float32Array(this.v.manifest.model.dimensions);
-    for (const e of known) {
-      const v = await this.vectorOf(e);
+    for (const v of await Promise.all(known.map((e) => this.v.vector(e)))) {
       for (let j = 0; j < mean.length; j++) mean[j] += v[j];
     }
     const exclude = new Set([...known, ...excluded.known].map((e) => e.key));

@@ -1,4 +1,5 @@
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
+import type { ByteRange } from '../../../artifacts/src/index/blocks.ts';
 import type { ObjectRef } from '../../../artifacts/src/manifest/schema.ts';
 import { sha256Hex } from '../../../artifacts/src/manifest/sha256.ts';
 
@@ -9,11 +10,20 @@ export interface ReadStats {
   corrupt: number;
 }
 
+/** What a read must match: the manifest's size and sha256 of an object or of one block of it. */
+interface Expected {
+  /** For messages: the object key, and the block's bytes when it is one. */
+  what: string;
+  bytes: number;
+  sha256: string;
+}
+
 /**
- * Reads immutable version objects: the Cache API first (a colo-wide second
- * tier behind the isolate's LRU), then R2. Every object is checked against
- * the manifest's size and sha256 before use, whichever tier it came from;
- * a mismatch is refused (`artifact/corrupt`) and never cached.
+ * Reads immutable version objects, whole or by the block: the Cache API
+ * first (a colo-wide second tier behind the isolate's LRU), then R2. Every
+ * read is checked against the manifest's size and sha256 before use,
+ * whichever tier it came from; a mismatch is refused (`artifact/corrupt`)
+ * and never cached.
  */
 export class VersionObjects {
   constructor(
@@ -23,12 +33,25 @@ export class VersionObjects {
   ) {}
 
   /** The object's bytes, verified. @throws GraphrecError `artifact/missing` or `artifact/corrupt`. */
-  async read(fullKey: string, ref: ObjectRef): Promise<Uint8Array> {
-    const cacheKey = `https://graphrec.cache/${fullKey}`;
+  read(fullKey: string, ref: ObjectRef): Promise<Uint8Array> {
+    return this.verified(`https://graphrec.cache/${fullKey}`, { what: ref.key, bytes: ref.bytes, sha256: ref.sha256 }, () => this.bucket.get(fullKey));
+  }
+
+  /** One block of an object, by a ranged read, verified against the block's own sha256. */
+  readBlock(fullKey: string, ref: ObjectRef, range: ByteRange, sha256: string): Promise<Uint8Array> {
+    const end = range.offset + range.length - 1;
+    return this.verified(
+      `https://graphrec.cache/${fullKey}?bytes=${range.offset}-${end}`,
+      { what: `${ref.key} bytes ${range.offset}-${end}`, bytes: range.length, sha256 },
+      () => this.bucket.get(fullKey, { range }),
+    );
+  }
+
+  private async verified(cacheKey: string, expected: Expected, get: () => Promise<R2ObjectBody | null>): Promise<Uint8Array> {
     const cached = await this.cache?.match(cacheKey).catch(() => undefined);
     if (cached) {
       const bytes = new Uint8Array(await cached.arrayBuffer());
-      if (await matches(bytes, ref)) {
+      if (await matches(bytes, expected)) {
         this.stats.cacheApiHits++;
         return bytes;
       }
@@ -36,12 +59,12 @@ export class VersionObjects {
       await this.cache?.delete(cacheKey).catch(() => false);
     }
     this.stats.r2Reads++;
-    const object = await this.bucket.get(fullKey);
-    if (!object) throw new GraphrecError('artifact/missing', `artifact ${ref.key} is missing from storage`);
+    const object = await get();
+    if (!object) throw new GraphrecError('artifact/missing', `artifact ${expected.what} is missing from storage`);
     const bytes = new Uint8Array(await object.arrayBuffer());
-    if (!(await matches(bytes, ref))) {
+    if (!(await matches(bytes, expected))) {
       this.stats.corrupt++;
-      throw new GraphrecError('artifact/corrupt', `artifact ${ref.key} failed its checksum (${bytes.byteLength} bytes, manifest says ${ref.bytes}); refusing to serve it`);
+      throw new GraphrecError('artifact/corrupt', `artifact ${expected.what} failed its checksum (${bytes.byteLength} bytes, manifest says ${expected.bytes}); refusing to serve it`);
     }
     await this.cache
       ?.put(cacheKey, new Response(bytes, { headers: { 'cache-control': 'public, max-age=31536000, immutable', 'content-length': String(bytes.byteLength) } }))
@@ -50,6 +73,6 @@ export class VersionObjects {
   }
 }
 
-async function matches(bytes: Uint8Array, ref: ObjectRef): Promise<boolean> {
-  return bytes.byteLength === ref.bytes && (await sha256Hex(bytes)) === ref.sha256;
+async function matches(bytes: Uint8Array, expected: Expected): Promise<boolean> {
+  return bytes.byteLength === expected.bytes && (await sha256Hex(bytes)) === expected.sha256;
 }

@@ -1,15 +1,17 @@
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import type { GraphSageWeights } from '../../../artifacts/src/forward/graphsage.ts';
 import { decodeForwardWeights } from '../../../artifacts/src/forward/weights-codec.ts';
+import { BlockTable } from '../../../artifacts/src/index/blocks.ts';
 import type { ShardVectors } from '../../../artifacts/src/index/ivf.ts';
 import { assembleShard } from '../../../artifacts/src/index/shard.ts';
-import { ShardRows } from '../../../artifacts/src/index/shard-rows.ts';
+import { RowBlock } from '../../../artifacts/src/index/shard-rows.ts';
 import { SimilarLists } from '../../../artifacts/src/index/similar-lists.ts';
 import { catalogueShardOf, type ObjectKeys } from '../../../artifacts/src/manifest/keys.ts';
 import {
   CatalogueShardSchema,
   parseArtifactJson,
   PopularListSchema,
+  type BlockedObjectRef,
   type CatalogueEntry,
   type ItemDisplay,
   type Manifest,
@@ -18,6 +20,7 @@ import {
 } from '../../../artifacts/src/manifest/schema.ts';
 import { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
 import { openUsearchIndex } from '../../../artifacts/src/usearch/index.ts';
+import { unitFromCodes } from '../../../artifacts/src/vectors/maxabs.ts';
 import type { AsyncLru } from './lru.ts';
 import type { VersionObjects } from './objects.ts';
 
@@ -41,6 +44,8 @@ const text = new TextDecoder();
  * object key), verified against the manifest.
  */
 export class ServedVersion {
+  private readonly tables = new WeakMap<BlockedObjectRef, BlockTable>();
+
   constructor(
     readonly manifest: Manifest,
     readonly manifestSha256: string,
@@ -74,30 +79,85 @@ export class ServedVersion {
     return s;
   }
 
-  /** A shard's keys and display rows (rows parse on demand). */
-  async rows(id: number): Promise<ShardRows> {
-    const ref = this.shardRef(id).meta;
-    return this.load(ref, (b) => ShardRows.parse(b, id), (r) => r.heapBytes);
-  }
-
-  /** A shard's HNSW index and int16 codes, checked against its keys. */
+  /** A shard's HNSW index and int16 codes (its keys are the index's). */
   async shard(id: number): Promise<LoadedShard> {
     const s = this.shardRef(id);
     const fullKey = this.keys.object(this.version, s.index.key);
     const cached = await this.cache.get(fullKey, async () => {
-      const [index, codes, rows] = await Promise.all([this.read(s.index), this.read(s.codes), this.rows(id)]);
+      const [index, codes] = await Promise.all([this.read(s.index), this.read(s.codes)]);
       // Bytes were just checked against the manifest, so the per-link check can be skipped.
-      const vectors = assembleShard(id, openUsearchIndex(index, { verifyLinks: false }), rows.keys, codes, this.manifest.model.dimensions);
-      const value: LoadedShard = { ...vectors, id };
-      return { value, bytes: s.index.bytes + s.codes.bytes + rows.keys.length * 8 };
+      const hnsw = openUsearchIndex(index, { verifyLinks: false });
+      // Rows are in key order; the index's slots follow its (multi-threaded) insertion order.
+      const keys = Float64Array.from(hnsw.keys).sort();
+      const value: LoadedShard = { ...assembleShard(id, hnsw, keys, codes, this.manifest.model.dimensions), id };
+      return { value, bytes: s.index.bytes + s.codes.bytes + keys.byteLength };
     });
     return cached.value as LoadedShard;
   }
 
-  /** A shard's precomputed similar lists. */
-  async similarLists(id: number): Promise<SimilarLists> {
-    const s = this.shardRef(id);
-    return this.load(s.similar, (b) => new SimilarLists(id, b, s.items, this.manifest.similar.depth), (l) => l.heapBytes);
+  /** The decoded block table of a shard object, kept per ref (the manifest is immutable). */
+  private table(ref: BlockedObjectRef, items: number): BlockTable {
+    let table = this.tables.get(ref);
+    if (!table) this.tables.set(ref, (table = BlockTable.parse(ref.blocks, ref, items)));
+    return table;
+  }
+
+  /**
+   * Block `b` of a shard object through the LRU, read with a ranged read and
+   * checked against the block's own sha256.
+   */
+  private block<T>(ref: BlockedObjectRef, items: number, b: number, decode: (bytes: Uint8Array, firstRow: number, count: number) => T, heapBytes: (value: T) => number): Promise<T> {
+    const table = this.table(ref, items);
+    const range = table.range(b);
+    const fullKey = this.keys.object(this.version, ref.key);
+    const firstRow = table.firstRow(b);
+    const count = Math.min(items, firstRow + table.rowsPerBlock) - firstRow;
+    return this.cache
+      .get(`${fullKey}#${b}`, async () => {
+        const value = decode(await this.objects.readBlock(fullKey, ref, range, table.sha256(b)), firstRow, count);
+        return { value, bytes: heapBytes(value) };
+      })
+      .then((c) => c.value as T);
+  }
+
+  /** Items per block of a shard's display rows (a catalogue entry's `nearBlocks` count in these). */
+  blockRows(shard: number): number {
+    return this.shardRef(shard).meta.blocks.rows;
+  }
+
+  /** The block of a shard's display rows holding `row`. */
+  rowBlock(shard: number, row: number): Promise<RowBlock> {
+    const s = this.shardRef(shard);
+    return this.block(s.meta, s.items, this.table(s.meta, s.items).blockOf(row), (b, first, count) => RowBlock.parse(b, shard, first, count), (r) => r.heapBytes);
+  }
+
+  /** The block of a shard's precomputed similar lists holding `row`. */
+  similarBlock(shard: number, row: number): Promise<SimilarLists> {
+    const s = this.shardRef(shard);
+    const depth = this.manifest.similar.depth;
+    return this.block(s.similar, s.items, this.table(s.similar, s.items).blockOf(row), (b, first, count) => new SimilarLists(shard, b, count, depth, first), (l) => l.heapBytes);
+  }
+
+  /** An item's stored unit vector, from the block of its shard's codes. */
+  async vector(entry: CatalogueEntry): Promise<Float32Array> {
+    const s = this.shardRef(entry.shard);
+    const dim = this.manifest.model.dimensions;
+    if (!(entry.row < s.items)) throw new GraphrecError('artifact/corrupt', `catalogue puts ${entry.id} at row ${entry.row} of shard ${entry.shard}, which has ${s.items} items`);
+    const table = this.table(s.codes, s.items);
+    const codes = await this.block(
+      s.codes,
+      s.items,
+      table.blockOf(entry.row),
+      (b, first, count) => {
+        if (b.byteLength !== count * dim * 2) throw new GraphrecError('artifact/corrupt', `shard ${entry.shard} codes block at row ${first} is ${b.byteLength} bytes, expected ${count} × ${dim} int16`);
+        // Int16Array views need 2-byte alignment.
+        const aligned = b.byteOffset % 2 === 0 ? b : b.slice();
+        return { first, codes: new Int16Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 2) };
+      },
+      (c) => c.codes.byteLength,
+    );
+    const at = (entry.row - codes.first) * dim;
+    return unitFromCodes(codes.codes.subarray(at, at + dim));
   }
 
   /** The catalogue entry of an item id, or undefined when the id is unknown. */

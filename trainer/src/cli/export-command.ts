@@ -2,7 +2,7 @@ import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { exportRun } from '../export/export-run.ts';
 import { numberFlag, parseFlags, type Command } from './command.ts';
 
-const usage = 'graphrec export RUN --out DIR [--shard-items 4096] [--nprobe N] [--shortlist 4] [--connectivity 16] [--similar-depth 32] [--recall-queries 1000] [--json]';
+const usage = 'graphrec export RUN --out DIR [--shard-items 4096] [--nprobe N] [--shortlist 4] [--connectivity 16] [--similar-depth 32] [--block-rows 256] [--recall-queries 1000] [--json]';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -16,6 +16,7 @@ export const exportCommand: Command = {
       shortlist: { type: 'string' },
       connectivity: { type: 'string' },
       'similar-depth': { type: 'string' },
+      'block-rows': { type: 'string' },
       'recall-queries': { type: 'string' },
     }, usage);
     const runDir = positionals[0];
@@ -27,6 +28,7 @@ export const exportCommand: Command = {
       shortlist: numberFlag(values.shortlist, 'shortlist', 4, { min: 1, max: 64, integer: true }),
       connectivity: numberFlag(values.connectivity, 'connectivity', 16, { min: 2, max: 256, integer: true }),
       similarDepth: numberFlag(values['similar-depth'], 'similar-depth', 32, { min: 1, max: 1000, integer: true }),
+      blockRows: numberFlag(values['block-rows'], 'block-rows', 256, { min: 1, max: 65_536, integer: true }),
       recallQueries: numberFlag(values['recall-queries'], 'recall-queries', 1000, { min: 1, integer: true }),
       progress: ctx.progress,
     });

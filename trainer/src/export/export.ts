@@ -8,6 +8,7 @@ import { FORWARD_WEIGHTS_KEY, VOCABULARY_KEY } from '../../../artifacts/src/mani
 import { MANIFEST_FORMAT, MANIFEST_KEY, MANIFEST_VERSION, ManifestSchema, type CatalogueEntry, type ItemDisplay, type Manifest, type Shard } from '../../../artifacts/src/manifest/schema.ts';
 import type { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
 import { quantizeRows } from '../../../artifacts/src/vectors/maxabs.ts';
+import { DEFAULT_BLOCK_ROWS } from '../../../artifacts/src/index/blocks.ts';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import type { ProductTable } from '../graph/copurchase.ts';
 import type { Csr } from '../graph/csr.ts';
@@ -45,6 +46,8 @@ export interface ExportOptions {
   shortlist?: number;
   /** Nearest neighbours precomputed per item for "similar" (default 32); larger k falls back to the IVF search. */
   similarDepth?: number;
+  /** Items per checksummed block of the codes, rows and similar objects, which the edge reads by the block (default 256). */
+  blockRows?: number;
   /** Fixed nprobe; by default the smallest reaching `targetRecall` within `probeBudgetMB` is measured and chosen. */
   nprobe?: number;
   /** Bytes of shard objects one query may touch (nprobe × average shard), kept well inside a 128 MB isolate; default 40 MB. */
@@ -112,15 +115,17 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   const popularity = new Float64Array(n);
   for (let v = 0; v < n; v++) popularity[v] = graph.offsets[v + 1] - graph.offsets[v];
   const display = (key: number): ItemDisplay => displayOf(products, key, popularity[key]);
-  const hnsw = { connectivity: options.connectivity ?? 16, expansionAdd: options.expansionAdd ?? 128, expansionSearch: options.expansionSearch ?? 64, threads: options.threads || availableParallelism() };
+  const hnsw = { connectivity: options.connectivity ?? 16, expansionAdd: options.expansionAdd ?? 128, expansionSearch: options.expansionSearch ?? 64, threads: options.threads || availableParallelism(), blockRows: options.blockRows ?? DEFAULT_BLOCK_ROWS };
   const { shards: shardsWithoutLists, keys: shardKeys } = await timed('shards', () => writeShards(outDir, { z, codes, dim, assignment: km.assignment, clusters: km.centroids.length / dim, display }, hnsw, progress));
   const depth = options.similarDepth ?? 32;
   const similar = await timed('similar', () =>
-    writeSimilarLists(outDir, { z, codes, dim, shardKeys }, { depth, connectivity: hnsw.connectivity, expansionAdd: 64, expansionSearch: Math.max(96, 2 * depth), threads: hnsw.threads, recallQueries: options.recallQueries ?? 1000, seed: options.seed ?? 1 }, progress),
+    writeSimilarLists(outDir, { z, codes, dim, shardKeys }, { depth, connectivity: hnsw.connectivity, expansionAdd: 64, expansionSearch: Math.max(96, 2 * depth), threads: hnsw.threads, recallQueries: options.recallQueries ?? 1000, seed: options.seed ?? 1, blockRows: hnsw.blockRows }, progress),
   );
   const shards: Shard[] = shardsWithoutLists.map((s, i) => ({ ...s, similar: similar.refs[i] }));
   const shardOfCluster = new Int32Array(km.centroids.length / dim).fill(-1);
   for (const s of shards) shardOfCluster[s.centroid] = s.id;
+  const rowOf = new Int32Array(n);
+  for (const keys of shardKeys) keys.forEach((key, row) => (rowOf[key] = row));
 
   const hidden = weights.dims.hidden;
   const catalogue = await timed('catalogue', () =>
@@ -130,8 +135,9 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
       entry: (key): CatalogueEntry => ({
         ...display(key),
         shard: shardOfCluster[km.assignment[key]],
+        row: rowOf[key],
         key,
-        near: similar.neighbourShards(key),
+        nearBlocks: similar.nearBlocks(key),
         state: encodeNeighborState(p.subarray(key * hidden, (key + 1) * hidden), h1.subarray(key * hidden, (key + 1) * hidden)),
       }),
     }, options.catalogueItemsPerObject ?? 256, progress));

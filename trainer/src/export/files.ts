@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { ObjectRef } from '../../../artifacts/src/manifest/schema.ts';
+import { buildBlockTable } from '../../../artifacts/src/index/blocks.ts';
+import type { BlockedObjectRef, ObjectRef } from '../../../artifacts/src/manifest/schema.ts';
 
 /** Writes `bytes` at `outDir/key` and returns its {@link ObjectRef}. */
 export async function writeObject(outDir: string, key: string, bytes: Uint8Array | string): Promise<ObjectRef> {
@@ -11,6 +12,14 @@ export async function writeObject(outDir: string, key: string, bytes: Uint8Array
   const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   await writeFile(path, data);
   return { key, bytes: data.byteLength, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/**
+ * Writes an object of per-item records with its block table.
+ * @param starts `items + 1` byte offsets of the items in `bytes`.
+ */
+export async function writeBlockedObject(outDir: string, key: string, bytes: Uint8Array, starts: ArrayLike<number>, rowsPerBlock: number): Promise<BlockedObjectRef> {
+  return { ...(await writeObject(outDir, key, bytes)), blocks: await buildBlockTable(bytes, starts, rowsPerBlock) };
 }
 
 /** The {@link ObjectRef} of a file already written at `outDir/key`, hashed by streaming. */

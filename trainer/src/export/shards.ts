@@ -1,11 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
-import { encodeShardRows } from '../../../artifacts/src/index/shard-rows.ts';
+import { fixedStarts } from '../../../artifacts/src/index/blocks.ts';
+import { encodeShardRows, ShardRows } from '../../../artifacts/src/index/shard-rows.ts';
 import { shardCodesKey, shardIndexKey, shardRowsKey } from '../../../artifacts/src/manifest/keys.ts';
 import type { ItemDisplay, Shard } from '../../../artifacts/src/manifest/schema.ts';
 import type { Progress } from '../util/progress.ts';
-import { refOfFile, writeObject } from './files.ts';
+import { refOfFile, writeBlockedObject } from './files.ts';
 
 export interface HnswParams {
   connectivity: number;
@@ -13,6 +14,8 @@ export interface HnswParams {
   expansionSearch: number;
   /** Threads for native index construction (usearch's own 0 = "automatic" used one core here, so it is explicit). */
   threads: number;
+  /** Items per checksummed block of the codes and rows objects. */
+  blockRows: number;
 }
 
 /** A shard before its similar lists are written (they need every shard's rows). */
@@ -62,13 +65,14 @@ export async function writeShards(
     await rm(indexPath, { force: true });
     index.save(indexPath);
     shardKeys.push(keys);
+    const rows = new TextEncoder().encode(encodeShardRows(id, keys, keys.map(inputs.display)));
     shards.push({
       id,
       centroid: c,
       items: keys.length,
       index: await refOfFile(outDir, indexKey),
-      codes: await writeObject(outDir, shardCodesKey(id), new Uint8Array(shardCodes.buffer, 0, shardCodes.byteLength)),
-      meta: await writeObject(outDir, shardRowsKey(id), encodeShardRows(id, keys, keys.map(inputs.display))),
+      codes: await writeBlockedObject(outDir, shardCodesKey(id), new Uint8Array(shardCodes.buffer, 0, shardCodes.byteLength), fixedStarts(keys.length, dim * 2), params.blockRows),
+      meta: await writeBlockedObject(outDir, shardRowsKey(id), rows, ShardRows.parse(rows, id).starts, params.blockRows),
     });
     id++;
     done += keys.length;

@@ -1,10 +1,11 @@
 import { BatchMatches, Index, MetricKind, ScalarKind } from 'usearch';
-import { encodeSimilarLists, NO_NEIGHBOUR, packRef } from '../../../artifacts/src/index/similar-lists.ts';
+import { fixedStarts } from '../../../artifacts/src/index/blocks.ts';
+import { encodeSimilarLists, NO_NEIGHBOUR, packRef, similarRecordBytes } from '../../../artifacts/src/index/similar-lists.ts';
 import { shardSimilarKey } from '../../../artifacts/src/manifest/keys.ts';
-import type { ObjectRef } from '../../../artifacts/src/manifest/schema.ts';
+import type { BlockedObjectRef } from '../../../artifacts/src/manifest/schema.ts';
 import { cosineToCodes, unitFromCodes } from '../../../artifacts/src/vectors/maxabs.ts';
 import type { Progress } from '../util/progress.ts';
-import { writeObject } from './files.ts';
+import { writeBlockedObject } from './files.ts';
 import { exactNeighbours, sampleQueryKeys } from './recall.ts';
 
 export interface SimilarListOptions {
@@ -20,13 +21,15 @@ export interface SimilarListOptions {
   threads: number;
   recallQueries: number;
   seed: number;
+  /** Items per checksummed block, the same as the rows objects' (an item's near blocks name rows blocks). */
+  blockRows: number;
 }
 
 /** Extra HNSW candidates per item, so re-scoring on the int16 codes can reorder near-ties. */
 const SLACK = 8;
 const BATCH = 2048;
 const ADD_CHUNK = 65_536;
-/** Neighbours whose shards an item's catalogue entry names for prefetching (the API's default k). */
+/** Neighbours whose row blocks an item's catalogue entry names for prefetching (the API's default k). */
 export const PREFETCH = 10;
 
 /**
@@ -42,7 +45,7 @@ export async function writeSimilarLists(
   inputs: { z: Float32Array; codes: Int16Array; dim: number; shardKeys: readonly (readonly number[])[] },
   o: SimilarListOptions,
   progress: Progress,
-): Promise<{ refs: ObjectRef[]; recallAt10: number; neighbourShards: (key: number) => number[] }> {
+): Promise<{ refs: BlockedObjectRef[]; recallAt10: number; nearBlocks: (key: number) => number[] }> {
   const { z, codes, dim, shardKeys } = inputs;
   const n = z.length / dim;
   const depth = o.depth;
@@ -91,22 +94,25 @@ export async function writeSimilarLists(
   }
   progress.finish(`${n.toLocaleString('en-US')} lists`);
 
-  // The shards other than its own that an item's first PREFETCH neighbours are in: the catalogue entry
-  // carries them so the edge reads those rows objects alongside the lists, not after them.
-  const neighbourShards = (key: number): number[] => {
+  // The row blocks that an item's first PREFETCH neighbours are in: the catalogue entry carries
+  // them so the edge reads those blocks alongside the lists, not after them.
+  const nearBlocks = (key: number): number[] => {
     const list = lists[shardOf[key]];
     const out = new Set<number>();
     for (let j = 0; j < Math.min(PREFETCH, depth); j++) {
       const ref = list.refs[rowOf[key] * depth + j];
-      if (ref !== NO_NEIGHBOUR && ref >>> 16 !== shardOf[key]) out.add(ref >>> 16);
+      if (ref !== NO_NEIGHBOUR) out.add(packRef(ref >>> 16, Math.floor((ref & 0xffff) / o.blockRows)));
     }
     return [...out].sort((a, b) => a - b);
   };
-  const refs: ObjectRef[] = [];
-  for (let s = 0; s < lists.length; s++) refs.push(await writeObject(outDir, shardSimilarKey(s), encodeSimilarLists(lists[s].refs, lists[s].scores, shardKeys[s].length, depth)));
+  const refs: BlockedObjectRef[] = [];
+  for (let s = 0; s < lists.length; s++) {
+    const items = shardKeys[s].length;
+    refs.push(await writeBlockedObject(outDir, shardSimilarKey(s), encodeSimilarLists(lists[s].refs, lists[s].scores, items, depth), fixedStarts(items, similarRecordBytes(depth)), o.blockRows));
+  }
 
   const k = Math.min(10, depth, n - 1);
-  if (k <= 0) return { refs, recallAt10: 1, neighbourShards };
+  if (k <= 0) return { refs, recallAt10: 1, nearBlocks };
   const queryKeys = sampleQueryKeys(n, o.recallQueries, o.seed);
   const truth = exactNeighbours(z, dim, queryKeys, k);
   let hits = 0;
@@ -117,5 +123,5 @@ export async function writeSimilarLists(
       if (ref !== NO_NEIGHBOUR && truth[i].has(shardKeys[ref >>> 16][ref & 0xffff])) hits++;
     }
   });
-  return { refs, recallAt10: hits / (queryKeys.length * k), neighbourShards };
+  return { refs, recallAt10: hits / (queryKeys.length * k), nearBlocks };
 }
