@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { POPULAR_KEY } from '../../artifacts/src/manifest/keys.ts';
-import { MANIFEST_KEY, parseArtifactJson, parseManifest, PopularListSchema, type Manifest } from '../../artifacts/src/manifest/schema.ts';
+import { MANIFEST_KEY, MANIFEST_VERSION, parseArtifactJson, parseManifest, PopularListSchema, type Manifest } from '../../artifacts/src/manifest/schema.ts';
 import { sha256Hex } from '../../artifacts/src/manifest/sha256.ts';
 import type { Progress } from '../../trainer/src/util/progress.ts';
 import { settingsKey, shown, type DemoLayout } from './layout.ts';
@@ -35,6 +35,8 @@ export function exportStage(run: DemoRun, layout: DemoLayout, progress: Progress
     intro: `exporting the served artifacts (IVF shards of about ${EXPORT.shardItems.toLocaleString('en-US')} items) to ${shown(dir)}`,
     async check() {
       if (!existsSync(join(dir, MANIFEST_KEY))) return { reusable: false, why: existsSync(dir) ? 'the last export did not finish' : 'not exported yet' };
+      const { formatVersion } = JSON.parse(await readFile(join(dir, MANIFEST_KEY), 'utf8')) as { formatVersion?: unknown };
+      if (formatVersion !== MANIFEST_VERSION) return { reusable: false, why: `exported in manifest format ${String(formatVersion)}; this build serves format ${MANIFEST_VERSION}` };
       const value = await readExport(dir);
       return { reusable: true, value, detail: `${shown(dir)}: ${describe(value.manifest)}` };
     },
