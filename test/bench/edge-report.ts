@@ -88,7 +88,7 @@ export function formatEdgeSize(r: SizeResult): string {
     '',
     clockNote(r),
     '',
-    `**Cold** (a fresh isolate per route with USE_CACHE_API=false and SHARD_CACHE_MB=48; /v1/health first, which reads CURRENT and the manifest; then sequentially, per id, each from a different home shard: \`similar\` (k = 10), and in the second isolate \`recommend\` with that id as a one-item history, which searches ${Math.min(m.nprobe, m.shards)} shards):`,
+    `**Cold** (a fresh isolate per route with USE_CACHE_API=false and SHARD_CACHE_MB=48; /v1/health first, which reads CURRENT and the manifest; then the isolate's first request, a \`similar\` for an item of shard ${r.cold.first.home} — ${ms(r.cold.first.clientMs)} client / ${ms(r.cold.first.totalMs)} Server-Timing, ${r.cold.first.objectsRead} R2 reads, and ${ms(r.coldRecommend.first.clientMs)} in the second isolate; it also pays for the isolate's first code paths, so it is not counted below; then sequentially, per id, each from a different home shard: \`similar\` (k = 10), and in the second isolate \`recommend\` with that id as a one-item history, which searches ${Math.min(m.nprobe, m.shards)} shards):`,
     '',
     '| # | home shard | status similar / recommend | R2 reads | client | Server-Timing total |',
     '|---|---|---|---|---|---|',

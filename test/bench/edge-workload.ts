@@ -149,12 +149,13 @@ export async function chooseWorkload(dir: string, edge: NodeEdge, variants = { s
 }
 
 /**
- * One item from each of up to `count` home shards spread over the index,
- * for first queries on shards not loaded yet.
+ * One item from the last shard (an isolate's first request, to warm it up), then one from each of up to
+ * `count` other home shards spread over the index, for first queries on shards not loaded yet.
  */
 export async function coldIds(dir: string, manifest: Manifest, count = 10): Promise<{ id: string; home: number }[]> {
   const shards = manifest.index.shards.length;
-  const homes = [...new Set(Array.from({ length: Math.min(count, shards) }, (_, i) => Math.floor((i * shards) / Math.min(count, shards))))];
+  const spread = Math.min(count, shards - 1);
+  const homes = [shards - 1, ...new Set(Array.from({ length: spread }, (_, i) => Math.floor((i * (shards - 1)) / spread)))];
   return Promise.all(
     homes.map(async (home) => {
       const rows = ShardRows.parse(new Uint8Array(await readFile(join(dir, shardRowsKey(home)))), home);

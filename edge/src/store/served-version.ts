@@ -8,7 +8,6 @@ import { RowBlock } from '../../../artifacts/src/index/shard-rows.ts';
 import { SimilarLists } from '../../../artifacts/src/index/similar-lists.ts';
 import { catalogueShardOf, type ObjectKeys } from '../../../artifacts/src/manifest/keys.ts';
 import {
-  CatalogueShardSchema,
   parseArtifactJson,
   PopularListSchema,
   type BlockedObjectRef,
@@ -21,6 +20,7 @@ import {
 import { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
 import { openUsearchIndex } from '../../../artifacts/src/usearch/index.ts';
 import { unitFromCodes } from '../../../artifacts/src/vectors/maxabs.ts';
+import { CatalogueObject } from './catalogue-object.ts';
 import type { AsyncLru } from './lru.ts';
 import type { VersionObjects } from './objects.ts';
 
@@ -164,8 +164,8 @@ export class ServedVersion {
   async entry(id: string): Promise<CatalogueEntry | undefined> {
     const objects = this.manifest.catalogue.objects;
     const ref = objects[catalogueShardOf(id, objects.length)];
-    const shard = await this.load(ref, (b) => parseArtifactJson(CatalogueShardSchema, text.decode(b), `catalogue ${ref.key}`, 'artifact/corrupt'));
-    return Object.hasOwn(shard.items, id) ? shard.items[id] : undefined;
+    const shard = await this.load(ref, (b) => CatalogueObject.parse(b, `catalogue ${ref.key}`));
+    return shard.get(id);
   }
 
   popular(): Promise<ItemDisplay[]> {
