@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import { GraphrecError } from '../../../artifacts/src/errors.ts';
+import { leaveLastOut, temporalSplit, type InteractionSplit } from '../graph/interaction-splits.ts';
+import type { ReviewGraph } from '../graph/review-graph.ts';
+import { silentProgress, type Progress } from '../util/progress.ts';
+import { evaluateRanking } from './ranking.ts';
+import type { MethodResult, ProtocolResult, Scorer } from './types.ts';
+import { trainingMatrix, userItemKnnScorer, userPopularityScorer, userRandomScorer } from './user-baselines.ts';
+import { checkShape, userEmbeddingScorer, type UserQueryMode } from './user-embeddings.ts';
+import { leaveLastOutTask, userRankingTask, type UserRankingTask, type UserTaskStats } from './user-protocols.ts';
+import { pickSampleQueries, userSampleTables, type UserSampleTable } from './user-samples.ts';
+
+/** The interaction splits the user protocols rank on. */
+export type UserSplitName = 'leave-last-out' | 'temporal';
+
+/** One user protocol: its split, how it treats cold items, and the label the report prints. */
+export interface UserProtocolSpec {
+  protocol: string;
+  label: string;
+  split: UserSplitName;
+  coldItems: 'keep' | 'drop';
+}
+
+/** The protocols {@link evaluateUserRecommenders} runs, in report order. */
+export const USER_PROTOCOLS: readonly UserProtocolSpec[] = [
+  {
+    protocol: 'user-leave-last-out',
+    label: 'DGL protocol: each user’s last interaction held out, query = latest training item or mean of history, seen items masked, whole catalogue ranked',
+    split: 'leave-last-out',
+    coldItems: 'keep',
+  },
+  {
+    protocol: 'user-temporal',
+    label: 'study protocol: temporal 80/10/10 split, HR@K = any of the user’s test items in the top K, seen items masked, whole catalogue ranked (cold test items stay relevant)',
+    split: 'temporal',
+    coldItems: 'keep',
+  },
+  {
+    protocol: 'user-temporal-warm',
+    label: 'study protocol, warm items only: as above, but only items with training interactions are ranked or relevant',
+    split: 'temporal',
+    coldItems: 'drop',
+  },
+];
+
+const EmbeddingInputSchema = z.object({
+  /** Method name, e.g. `'pinsage'`; rows appear as `'<name>/latest-item'` and `'<name>/mean-history'`. */
+  name: z.string().min(1),
+  /** `[graph.numItems, dim]` row-major, rows in ReviewGraph item order (see `alignEmbeddings`). */
+  matrix: z.custom<Float32Array>((v) => v instanceof Float32Array, 'matrix must be a Float32Array'),
+  dim: z.number().int().positive(),
+  /**
+   * Which training interactions produced the embeddings. Embeddings are only
+   * scored under protocols whose training part they saw: PinSage trained on the
+   * leave-last-out training set has seen most temporal test interactions.
+   * `'no-interactions'` (e.g. GraphSAGE on the co-purchase graph) runs everywhere.
+   * A method trained once per split is passed twice under one name, one version per split.
+   */
+  trainedOn: z.enum(['leave-last-out', 'temporal', 'no-interactions']),
+  /** A caveat shown beside the rows, e.g. how many items had no embedding. */
+  note: z.string().optional(),
+});
+
+/** Item embeddings to evaluate beside the baselines. */
+export type UserEmbeddingInput = z.infer<typeof EmbeddingInputSchema>;
+
+const OptionsSchema = z.object({
+  embeddings: z.array(EmbeddingInputSchema).default([]),
+  seed: z.number().int().nonnegative().default(1),
+  /** Users per protocol in the sample tables. */
+  sampleUsers: z.number().int().nonnegative().default(3),
+  /** Recommendations per method in the sample tables. */
+  sampleSize: z.number().int().positive().default(10),
+  /** Which protocols to run (default all of {@link USER_PROTOCOLS}). */
+  protocols: z.array(z.string()).optional(),
+});
+
+/** What {@link evaluateUserRecommenders} needs. */
+export interface UserEvaluationInput {
+  graph: ReviewGraph;
+  /** `[numItems]` titles for the sample tables (`ItemFeatures.titles`). */
+  titles?: readonly string[];
+  embeddings?: UserEmbeddingInput[];
+  /**
+   * The splits the embeddings were trained on. Default: `leaveLastOut(graph)` and
+   * `temporalSplit(graph)`, which are deterministic, so a trainer calling the same
+   * functions on the same graph trains on exactly these training parts.
+   */
+  splits?: Partial<Record<UserSplitName, InteractionSplit>>;
+  seed?: number;
+  sampleUsers?: number;
+  sampleSize?: number;
+  protocols?: string[];
+  progress?: Progress;
+}
+
+/** Results in the report's shape, plus what the tasks looked like and the sample tables. */
+export interface UserEvaluation {
+  protocols: ProtocolResult[];
+  /** Per protocol, who was evaluated and how many test items were cold. */
+  tasks: Record<string, UserTaskStats>;
+  samples: UserSampleTable[];
+  /** Wall-clock seconds per `'<protocol>/<method>'` (ranking included). */
+  timings: Record<string, number>;
+}
+
+/**
+ * Runs every user protocol × (popularity, ItemKNN on the history and on the
+ * latest item, random, and each embedding with latest-item and mean-history
+ * queries), on the same splits, through the one ranking engine.
+ * @throws ZodError on malformed options; GraphrecError `eval/dim-mismatch` when an
+ *   embedding matrix is not `[graph.numItems, dim]`, `eval/duplicate-method` when a
+ *   name has two versions for one split, `eval/bad-split` on a bad split.
+ * @example
+ * const result = await evaluateUserRecommenders({ graph, titles: features.titles,
+ *   embeddings: [{ name: 'pinsage', matrix, dim: 64, trainedOn: 'leave-last-out' }] });
+ */
+export async function evaluateUserRecommenders(input: UserEvaluationInput): Promise<UserEvaluation> {
+  const { graph, titles } = input;
+  const options = OptionsSchema.parse({ embeddings: input.embeddings, seed: input.seed, sampleUsers: input.sampleUsers, sampleSize: input.sampleSize, protocols: input.protocols });
+  checkEmbeddings(options.embeddings, graph.numItems);
+  const progress = input.progress ?? silentProgress;
+  const splits = new Map<UserSplitName, InteractionSplit>();
+  const splitOf = (name: UserSplitName): InteractionSplit => {
+    let split = splits.get(name) ?? input.splits?.[name];
+    if (!split) split = name === 'leave-last-out' ? leaveLastOut(graph) : temporalSplit(graph);
+    splits.set(name, split);
+    return split;
+  };
+  const result: UserEvaluation = { protocols: [], tasks: {}, samples: [], timings: {} };
+  // Each embedding scorer holds its matrix as a tensor; protocols share them rather than upload it again.
+  const embeddingScorers = new Map<string, Scorer>();
+  const embeddingScorerOf = (e: UserEmbeddingInput, mode: UserQueryMode): Scorer => {
+    const key = `${e.name}\u0000${e.trainedOn}\u0000${mode}`;
+    let scorer = embeddingScorers.get(key);
+    if (!scorer) embeddingScorers.set(key, (scorer = userEmbeddingScorer(e.name, e.matrix, e.dim, mode)));
+    return scorer;
+  };
+  const specs = USER_PROTOCOLS.filter((p) => !options.protocols || options.protocols.includes(p.protocol));
+  for (const spec of specs) {
+    const split = splitOf(spec.split);
+    const task = userProtocolTask(graph, spec, split);
+    result.tasks[spec.protocol] = task.stats;
+    const scorers = protocolScorers(graph, split, spec, options.embeddings, embeddingScorerOf, options.seed);
+    const picks = pickSampleQueries(task, options.sampleUsers, options.seed + 7);
+    const run = await rankAll(task, scorers, { seed: options.seed, topN: picks.length > 0 ? options.sampleSize : undefined }, progress, spec.protocol);
+    for (const [method, seconds] of Object.entries(run.seconds)) result.timings[`${spec.protocol}/${method}`] = seconds;
+    result.protocols.push({ protocol: spec.protocol, label: spec.label, methods: run.methods });
+    result.samples.push(...userSampleTables(graph, titles, spec.protocol, task, picks, run.tops));
+  }
+  return result;
+}
+
+/** Ranks the task with every scorer in turn; skipped methods become rows without metrics. */
+async function rankAll(
+  task: UserRankingTask,
+  scorers: readonly ScorerEntry[],
+  options: { seed: number; topN: number | undefined },
+  progress: Progress,
+  protocol: string,
+): Promise<{ methods: MethodResult[]; tops: { method: string; topItems: Int32Array[] }[]; seconds: Record<string, number> }> {
+  const methods: MethodResult[] = [];
+  const tops: { method: string; topItems: Int32Array[] }[] = [];
+  const seconds: Record<string, number> = {};
+  progress.start(`evaluate: ${protocol} (${task.queries.length.toLocaleString('en-US')} users)`, scorers.length, 'methods');
+  for (const [k, entry] of scorers.entries()) {
+    if ('skip' in entry) {
+      methods.push({ method: entry.method, metrics: null, queries: task.queries.length, note: entry.skip });
+    } else {
+      const started = performance.now();
+      const r = await evaluateRanking(task, entry.scorer, options);
+      seconds[r.method] = (performance.now() - started) / 1000;
+      const note = r.note ?? entry.note;
+      methods.push({ method: r.method, metrics: r.metrics, queries: r.queries, ...(note ? { note } : {}) });
+      if (r.topItems) tops.push({ method: r.method, topItems: r.topItems });
+    }
+    progress.update(k + 1);
+  }
+  progress.finish();
+  return { methods, tops, seconds };
+}
+
+/**
+ * Shapes, and at most one version of a method per training split (a method
+ * trained on each split is passed twice under one name).
+ */
+function checkEmbeddings(embeddings: readonly UserEmbeddingInput[], numItems: number): void {
+  const seen = new Set<string>();
+  for (const e of embeddings) {
+    checkShape(`embeddings '${e.name}'`, e.matrix, numItems, e.dim);
+    const key = `${e.name}\u0000${e.trainedOn}`;
+    if (seen.has(key) || (e.trainedOn === 'no-interactions' && embeddings.some((o) => o !== e && o.name === e.name))) {
+      throw new GraphrecError('eval/duplicate-method', `embeddings '${e.name}' is given twice for the ${e.trainedOn} split; give one version per split, or one 'no-interactions' version`);
+    }
+    seen.add(key);
+  }
+}
+
+type ScorerEntry = { scorer: Scorer; note?: string } | { method: string; skip: string };
+
+/** The methods of one protocol, each learned from this protocol's training part only. */
+function protocolScorers(
+  graph: ReviewGraph,
+  split: InteractionSplit,
+  spec: UserProtocolSpec,
+  embeddings: readonly UserEmbeddingInput[],
+  embeddingScorerOf: (e: UserEmbeddingInput, mode: UserQueryMode) => Scorer,
+  seed: number,
+): ScorerEntry[] {
+  const matrix = trainingMatrix(graph, split.train);
+  const entries: ScorerEntry[] = [];
+  for (const name of new Set(embeddings.map((e) => e.name))) {
+    const versions = embeddings.filter((e) => e.name === name);
+    const fit = versions.find((e) => e.trainedOn === 'no-interactions' || e.trainedOn === spec.split);
+    for (const mode of ['latest-item', 'mean-history'] as const) {
+      if (fit) {
+        entries.push({ scorer: embeddingScorerOf(fit, mode), ...(fit.note ? { note: fit.note } : {}) });
+      } else {
+        const splitsSeen = versions.map((e) => e.trainedOn).join(', ');
+        entries.push({ method: `${name}/${mode}`, skip: `trained on the ${splitsSeen} split, whose training part holds this protocol’s test interactions` });
+      }
+    }
+  }
+  entries.push(
+    { scorer: userPopularityScorer(matrix) },
+    { scorer: userItemKnnScorer(matrix, 'history') },
+    { scorer: userItemKnnScorer(matrix, 'latest-item') },
+    { scorer: userRandomScorer(graph.numItems, seed) },
+  );
+  return entries;
+}
+
+/** Task builder for one spec, exported so callers can inspect the exact task a protocol ranks. */
+export function userProtocolTask(graph: ReviewGraph, spec: UserProtocolSpec, split: InteractionSplit): UserRankingTask {
+  return spec.split === 'leave-last-out' ? leaveLastOutTask(graph, split) : userRankingTask(graph, split, { coldItems: spec.coldItems });
+}

@@ -1,0 +1,68 @@
+import { coReviewedItem, RandomWalkSampler, type WalkGraph } from '../graph/random-walk.ts';
+import type { ReviewGraph } from '../graph/review-graph.ts';
+import { pairKey } from '../graph/splits.ts';
+import type { PairRows } from '../models/pinsage.ts';
+import type { Rng } from '../util/rng.ts';
+import type { PinSageConfig } from './pinsage-config.ts';
+
+/** A training batch: distinct products to embed, the scored pairs as rows of them, and the pairs hidden from the walks. */
+export interface PinSageBatch {
+  /** Distinct product ids: heads, tails and negatives. */
+  targets: Int32Array;
+  rows: PairRows;
+  /** `pairKey`s of every (head, tail) and (head, negative) pair. */
+  excluded: Set<number>;
+}
+
+/**
+ * Builds a batch from training interactions `order[from .. to)`: each gives
+ * a head (its product), a tail (another product of the same user, drawn with
+ * {@link coReviewedItem}; interactions whose user has no other product are
+ * skipped) and `negatives` uniform random products other than the head.
+ */
+export function makePinSageBatch(graph: ReviewGraph, walk: WalkGraph, order: Int32Array, from: number, to: number, negatives: number, rng: Rng): PinSageBatch {
+  const index = new Map<number, number>();
+  const row = (v: number): number => {
+    let r = index.get(v);
+    if (r === undefined) {
+      r = index.size;
+      index.set(v, r);
+    }
+    return r;
+  };
+  const head: number[] = [];
+  const tail: number[] = [];
+  const neg: number[] = [];
+  const excluded = new Set<number>();
+  const n = graph.numItems;
+  for (let k = from; k < to; k++) {
+    const e = order[k];
+    const h = graph.item[e];
+    const t = coReviewedItem(walk, graph.user[e], h, rng);
+    if (t < 0) continue;
+    head.push(row(h));
+    tail.push(row(t));
+    excluded.add(pairKey(h, t, n));
+    for (let j = 0; j < negatives; j++) {
+      let m = rng.int(n);
+      if (m === h) m = (m + 1 + rng.int(n - 1)) % n;
+      neg.push(row(m));
+      excluded.add(pairKey(h, m, n));
+    }
+  }
+  return {
+    targets: Int32Array.from(index.keys()),
+    rows: { head: Int32Array.from(head), tail: Int32Array.from(tail), neg: Int32Array.from(neg), negatives },
+    excluded,
+  };
+}
+
+/**
+ * One random-walk sampler per layer (they differ only in the stream each is
+ * given), with the run's walk settings; `walks` overrides the walk count
+ * (e.g. more walks for the final embeddings).
+ */
+export function layerSamplers(walk: WalkGraph, config: PinSageConfig, walks = config.walks): RandomWalkSampler[] {
+  const options = { walks, walkLength: config.walkLength, restart: config.restart, topT: config.topT, coPurchaseProb: config.coPurchaseProb };
+  return Array.from({ length: config.layers }, () => new RandomWalkSampler(walk, options));
+}
