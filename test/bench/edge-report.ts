@@ -125,5 +125,16 @@ export function formatTrained(t: TrainedResult): string {
     '| route | Node compute p50 | p99 | mean |',
     '|---|---|---|---|',
     ...ROUTES.map((r) => `| ${r} | ${ms(t.nodeCompute[r].p50Ms)} | ${ms(t.nodeCompute[r].p99Ms)} | ${ms(t.nodeCompute[r].meanMs)} |`),
+    '',
+    `**Cold**, in workerd as above (fresh isolate per route, first request apart: ${ms(t.cold.first.clientMs)} / ${ms(t.coldRecommend.first.clientMs)} client), one id from each of ${t.cold.queries.length} home shards; \`recommend\` with the id as a one-item history searches ${Math.min(t.nprobe, t.shards)} shard${t.nprobe === 1 ? '' : 's'}:`,
+    '',
+    '| # | home shard | status similar / recommend | R2 reads | client | Server-Timing total |',
+    '|---|---|---|---|---|---|',
+    ...coldRows(t.cold.queries, t.coldRecommend.queries),
+    '',
+    `| goal (issue) | measured | |`,
+    '|---|---|---|',
+    `| first similar on a cold shard < 50 ms locally | client p50 ${ms(percentile(coldSummary(t.cold).client, 0.5))}, max ${ms(coldSummary(t.cold).client.at(-1)!)} | ${verdict(coldSummary(t.cold).client.at(-1)! < 50)} |`,
+    `| first recommend on a cold shard < 50 ms locally | client p50 ${ms(percentile(coldSummary(t.coldRecommend).client, 0.5))}, max ${ms(coldSummary(t.coldRecommend).client.at(-1)!)} | ${verdict(coldSummary(t.coldRecommend).client.at(-1)! < 50)} |`,
   ].join('\n');
 }

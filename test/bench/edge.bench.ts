@@ -196,6 +196,9 @@ export interface TrainedResult {
   similarRecall?: number;
   searchRecall?: number;
   nodeCompute: Record<Route, ComputeTiming>;
+  /** First queries on cold shards in workerd, as for the synthetic catalogues. */
+  cold: ColdRun;
+  coldRecommend: ColdRun;
 }
 
 /**
@@ -214,7 +217,14 @@ async function measureTrained(): Promise<TrainedResult | undefined> {
   const nodeCompute = {} as Record<Route, ComputeTiming>;
   for (const route of ROUTES) nodeCompute[route] = await timeCompute(edge, workload[route].map(asCall));
   const m = edge.manifest;
-  return { items: m.items, shards: m.index.shards.length, nprobe: m.index.nprobe, similarRecall: m.similar.recallAt10, searchRecall: m.index.recallAt10, nodeCompute };
+  console.error('[bench] edge: cold queries in workerd on the trained run …');
+  const persist = join(ROOT, '.cache', 'bench-edge-state-trained');
+  await rm(persist, { recursive: true, force: true });
+  await publishLocal(out, persist);
+  const [warmUp, ...ids] = await coldIds(out, m);
+  const cold = await coldRun(persist, warmUp!, ids, 'similar');
+  const coldRecommend = await coldRun(persist, warmUp!, ids, 'recommend');
+  return { items: m.items, shards: m.index.shards.length, nprobe: m.index.nprobe, similarRecall: m.similar.recallAt10, searchRecall: m.index.recallAt10, nodeCompute, cold, coldRecommend };
 }
 
 /**
