@@ -13,6 +13,7 @@ import { silentProgress, type Progress } from '../util/progress.ts';
 import { Rng } from '../util/rng.ts';
 import type { GraphSageConfig } from './graphsage-config.ts';
 import { readTensorFile, writeTensorFile, type NamedArrays } from './tensor-file.ts';
+import { DenseIndex } from '../util/dense-index.ts';
 
 /** One epoch of the training history. */
 export interface EpochRecord {
@@ -53,15 +54,8 @@ export interface Batch {
 
 /** Builds a batch: distinct targets, positives and negatives as rows of the targets. */
 export function makeBatch(edges: EdgeList, order: Int32Array, from: number, to: number, numNodes: number, negatives: number, rng: Rng): Batch {
-  const index = new Map<number, number>();
-  const row = (v: number): number => {
-    let r = index.get(v);
-    if (r === undefined) {
-      r = index.size;
-      index.set(v, r);
-    }
-    return r;
-  };
+  const index = new DenseIndex();
+  const row = (v: number): number => index.row(v);
   const size = to - from;
   const pos = { src: new Int32Array(size), dst: new Int32Array(size) };
   const neg = { src: new Int32Array(size * negatives), dst: new Int32Array(size * negatives) };
@@ -79,7 +73,7 @@ export function makeBatch(edges: EdgeList, order: Int32Array, from: number, to: 
       neg.dst[i * negatives + j] = row(rng.int(numNodes));
     }
   }
-  return { targets: Int32Array.from(index.keys()), pos, neg, excluded };
+  return { targets: index.ids(), pos, neg, excluded };
 }
 
 function dropoutSets(targets: Int32Array, config: GraphSageConfig, rng: Rng): { isolated: Set<number>; single: Set<number> } {

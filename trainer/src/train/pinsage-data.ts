@@ -4,6 +4,7 @@ import { pairKey } from '../graph/splits.ts';
 import type { PairRows } from '../models/pinsage.ts';
 import type { Rng } from '../util/rng.ts';
 import type { PinSageConfig } from './pinsage-config.ts';
+import { DenseIndex } from '../util/dense-index.ts';
 
 /** A training batch: distinct products to embed, the scored pairs as rows of them, and the pairs hidden from the walks. */
 export interface PinSageBatch {
@@ -21,15 +22,8 @@ export interface PinSageBatch {
  * skipped) and `negatives` uniform random products other than the head.
  */
 export function makePinSageBatch(graph: ReviewGraph, walk: WalkGraph, order: Int32Array, from: number, to: number, negatives: number, rng: Rng): PinSageBatch {
-  const index = new Map<number, number>();
-  const row = (v: number): number => {
-    let r = index.get(v);
-    if (r === undefined) {
-      r = index.size;
-      index.set(v, r);
-    }
-    return r;
-  };
+  const index = new DenseIndex();
+  const row = (v: number): number => index.row(v);
   const head: number[] = [];
   const tail: number[] = [];
   const neg: number[] = [];
@@ -51,7 +45,7 @@ export function makePinSageBatch(graph: ReviewGraph, walk: WalkGraph, order: Int
     }
   }
   return {
-    targets: Int32Array.from(index.keys()),
+    targets: index.ids(),
     rows: { head: Int32Array.from(head), tail: Int32Array.from(tail), neg: Int32Array.from(neg), negatives },
     excluded,
   };
