@@ -8,6 +8,7 @@ import { demoRoutes } from './routes/demo.ts';
 import { errorResponse, onError } from './routes/errors.ts';
 import { itemRoutes } from './routes/items.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { requestedModel } from './routes/model.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { runtimeFor } from './runtime.ts';
 
@@ -23,8 +24,9 @@ function originAllowed(origin: string, config: Config, requestUrl: string): bool
 
 /**
  * The recommendation API: JSON in, JSON out, every error a JSON body with a
- * code. Requests are answered from the version `CURRENT` named when they
- * arrived; GET answers carry that version's ETag and a short Cache-Control.
+ * code. Requests are answered by the model `?model=` names (default: the
+ * MODEL var), from the version its `CURRENT` named when they arrived; GET
+ * answers carry that version's ETag and a short Cache-Control.
  */
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -48,7 +50,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
       origin: (origin) => (originAllowed(origin, c.get('config'), c.req.url) ? origin : null),
       allowMethods: ['GET', 'POST', 'OPTIONS'],
       allowHeaders: ['content-type', 'if-none-match'],
-      exposeHeaders: ['server-timing', 'etag', 'x-graphrec-version'],
+      exposeHeaders: ['server-timing', 'etag', 'x-graphrec-version', 'x-graphrec-model'],
       maxAge: 86_400,
     })(c, next),
   );
@@ -58,12 +60,16 @@ export function createApp(): OpenAPIHono<AppEnv> {
       onError: (c) => errorResponse(c, 'request/too-large', `request body is larger than ${c.get('config').MAX_BODY_BYTES} bytes`),
     })(c, next),
   );
-  // Resolve the served version once per request (health resolves its own, tolerating none).
+  // Resolve the model and its served version once per request (health resolves its own, tolerating none).
   app.use('/v1/*', async (c, next) => {
     if (c.req.path === '/v1/health' || c.req.method === 'OPTIONS') return next();
-    const served = await c.get('runtime').current.get();
+    const model = requestedModel(c.req.query('model'), c.get('config').MODEL);
+    const served = await c.get('runtime').current(model).get();
     c.set('served', served);
+    c.header('x-graphrec-model', model);
     c.header('x-graphrec-version', served.version);
+    // The version id alone is enough: the model is in the URL (or fixed by the deployment's MODEL var),
+    // and version ids of different models differ (their hash covers the model's weights or embeddings).
     const etag = `"${served.version}"`;
     if (c.req.method === 'GET') {
       if (c.req.header('if-none-match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {

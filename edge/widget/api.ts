@@ -9,8 +9,8 @@ export interface Item {
   popularity: number;
 }
 
-/** What the element asks for: a product's neighbours, or a shopper's history (minus the `exclude` ids). */
-export type Query = { product: string; k: number; fallback: boolean } | { history: string[]; exclude: string[]; k: number; fallback: boolean };
+/** What the element asks for: a product's neighbours, or a shopper's history (minus the `exclude` ids); `model` picks the API's model (its default when absent). */
+export type Query = ({ product: string } | { history: string[]; exclude: string[] }) & { k: number; fallback: boolean; model?: string };
 
 /** A failed request, with the API's error code when it sent one (`{error: {code, message}}`). */
 export class ApiError extends Error {
@@ -53,10 +53,12 @@ function request(base: URL, q: Query): [URL, RequestInit] {
     const url = new URL(`v1/items/${encodeURIComponent(q.product)}/similar`, base);
     url.searchParams.set('k', String(q.k));
     if (q.fallback) url.searchParams.set('fallback', 'popular');
+    if (q.model) url.searchParams.set('model', q.model);
     return [url, init];
   }
   const url = new URL('v1/recommend', base);
   if (q.fallback) url.searchParams.set('fallback', 'popular');
+  if (q.model) url.searchParams.set('model', q.model);
   init.method = 'POST';
   init.headers = { accept: 'application/json', 'content-type': 'application/json' };
   init.body = JSON.stringify({ history: q.history.slice(-MAX_HISTORY), k: q.k, ...(q.exclude.length > 0 ? { exclude: q.exclude.slice(0, MAX_EXCLUDE) } : {}) });

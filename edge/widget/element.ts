@@ -18,10 +18,12 @@ export function readQuery(el: Element): Query | null {
   const kAttr = Number.parseInt(el.getAttribute('k') ?? '', 10);
   const k = kAttr >= 1 ? Math.min(kAttr, MAX_K) : DEFAULT_K;
   const fallback = el.getAttribute('fallback') === 'popular';
+  // Passed through as given: the API names the models it has (a wrong one is its 400, logged as an error state).
+  const model = el.getAttribute('model')?.trim() || undefined;
   const product = el.getAttribute('product')?.trim();
-  if (product) return { product, k, fallback };
+  if (product) return { product, k, fallback, model };
   const history = ids(el.getAttribute('history'));
-  return history.length > 0 ? { history, exclude: ids(el.getAttribute('exclude')), k, fallback } : null;
+  return history.length > 0 ? { history, exclude: ids(el.getAttribute('exclude')), k, fallback, model } : null;
 }
 
 function describe(err: unknown, timedOut: boolean): string {
@@ -38,7 +40,7 @@ export function defineGraphrecRecs(scriptBase: string | undefined): void {
   if (customElements.get('graphrec-recs')) return;
 
   class GraphrecRecs extends HTMLElement {
-    static observedAttributes = ['product', 'history', 'exclude', 'k', 'api', 'fallback', 'href-template', 'image-template', 'currency', 'label'];
+    static observedAttributes = ['product', 'history', 'exclude', 'k', 'api', 'fallback', 'model', 'href-template', 'image-template', 'currency', 'label'];
     #list: HTMLUListElement | undefined;
     #abort: AbortController | undefined;
     /** Bumped by every load and by disconnection: an answer for an older generation is dropped. */

@@ -112,12 +112,25 @@ export const ForwardSchema = z.object({
   vocabulary: ObjectRefSchema,
 });
 
+/** The model a version serves. */
+export const ModelSchema = z.object({
+  kind: ModelKindSchema,
+  dimensions: z.number().int().positive(),
+  /**
+   * Whether the model learned a free embedding per product id (PinSage with its ID
+   * embedding): a product without interactions then has no embedding at all, so
+   * retraining, not the edge, is what brings a new product in. Absent: not recorded
+   * (manifests written before the field); GraphSAGE writes `false`.
+   */
+  transductive: z.boolean().optional(),
+});
+
 export const ManifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   formatVersion: z.literal(MANIFEST_VERSION),
   version: VersionIdSchema,
   createdAt: z.iso.datetime(),
-  model: z.object({ kind: ModelKindSchema, dimensions: z.number().int().positive() }),
+  model: ModelSchema,
   source: z.object({
     dataset: z.string(),
     /** sha256 over the data files the run was trained on (names, sizes, contents). */

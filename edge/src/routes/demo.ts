@@ -29,7 +29,7 @@ async function page(c: DemoContext, render: (served: ServedVersion, shop: Shop) 
   const config = c.get('config');
   let rendered: Rendered;
   try {
-    const served = await c.get('runtime').current.get();
+    const served = await c.get('runtime').current(c.get('config').MODEL).get();
     // Pinned to the bundle's hash: cached for a year, and a new widget is a new URL.
     const shop: Shop = { version: served.version, images: config.DEMO_IMAGES, widgetSrc: `/widget.js?v=${WIDGET_HASH}` };
     rendered = await render(served, shop);
@@ -51,7 +51,7 @@ async function page(c: DemoContext, render: (served: ServedVersion, shop: Shop) 
 /** The title and category a generated picture is drawn from, when the served version knows the id (an id alone otherwise). */
 async function imageSubject(c: DemoContext, id: string): Promise<{ subject: ImageSubject; version?: string }> {
   try {
-    const served = await c.get('runtime').current.get();
+    const served = await c.get('runtime').current(c.get('config').MODEL).get();
     const entry = await served.entry(id);
     return { subject: entry ? { id, title: entry.title, category: entry.category } : { id }, version: entry ? served.version : undefined };
   } catch (err) {
@@ -65,7 +65,8 @@ async function imageSubject(c: DemoContext, id: string): Promise<{ subject: Imag
  * The demo store, server-rendered: `/demo` (popular products),
  * `/demo/product/:id`, `/demo/new` (a product the model has never seen,
  * through `POST /v1/items/embed`) and `/demo/img/:id.svg` (generated pictures).
- * The pages use the widget from `/widget.js` and the API on the same origin.
+ * The pages use the widget from `/widget.js` and the API on the same origin,
+ * and show the Worker's default model (the MODEL var).
  * @param app the Worker's app.
  */
 export function demoRoutes(app: App): void {

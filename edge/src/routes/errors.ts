@@ -10,7 +10,8 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   'item/unknown': 404,
   'route/not-found': 404,
   'embed/empty': 422,
-  'model/no-forward': 501,
+  // The request is fine but the model asked for cannot do it (PinSage has no forward pass at the edge).
+  'model/no-forward': 409,
   'artifact/no-version': 503,
   'artifact/missing': 503,
   'artifact/corrupt': 503,

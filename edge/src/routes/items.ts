@@ -3,6 +3,7 @@ import { endTime, startTime } from 'hono/timing';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { Recommender } from '../serve/recommender.ts';
 import type { App } from './context.ts';
+import { ModelQuery } from './model.ts';
 import { errorResponses, FallbackQuery, ItemDisplaySchema, ItemSchema, jsonContent, RecommendationSchema } from './schemas.ts';
 
 const K = z.coerce.number().int().min(1).max(1000).default(10).openapi({ description: 'Number of items (at most the MAX_K var)' });
@@ -12,7 +13,7 @@ const item = createRoute({
   method: 'get',
   path: '/v1/items/{id}',
   summary: "A known product's display fields (title, price, image, category, popularity)",
-  request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'B00CXZPG0O' }) }) },
+  request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'B00CXZPG0O' }) }), query: z.object({ model: ModelQuery }) },
   responses: { 200: jsonContent(z.object({ version: z.string(), item: ItemDisplaySchema }), 'The product'), 304: { description: 'Not modified (same version)' }, ...errorResponses },
 });
 
@@ -22,7 +23,7 @@ const similar = createRoute({
   summary: 'Nearest products to a known product (itself excluded)',
   request: {
     params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'B00CXZPG0O' }) }),
-    query: z.object({ k: K, fallback: FallbackQuery }),
+    query: z.object({ k: K, fallback: FallbackQuery, model: ModelQuery }),
   },
   responses: { 200: jsonContent(RecommendationSchema.extend({ id: z.string() }), 'Similar products'), 304: { description: 'Not modified (same version)' }, ...errorResponses },
 });
@@ -32,7 +33,7 @@ const recommend = createRoute({
   path: '/v1/recommend',
   summary: "Recommendations from a shopper's recent products",
   request: {
-    query: z.object({ fallback: FallbackQuery }),
+    query: z.object({ fallback: FallbackQuery, model: ModelQuery }),
     body: { content: { 'application/json': { schema: z.object({ history: Ids(1000).min(1), k: K, exclude: Ids(1000).default([]) }).openapi('RecommendRequest') } }, required: true },
   },
   responses: { 200: jsonContent(RecommendationSchema.extend({ unknown: z.array(z.string()) }), 'Recommended products'), 413: jsonContent(z.object({}), 'Body too large'), ...errorResponses },
@@ -41,9 +42,9 @@ const recommend = createRoute({
 const embed = createRoute({
   method: 'post',
   path: '/v1/items/embed',
-  summary: 'Embed a product that is not in the index (inductive GraphSAGE) and return its nearest products',
+  summary: 'Embed a product that is not in the index (inductive GraphSAGE) and return its nearest products; a model without a forward pass at the edge (PinSage) answers 409',
   request: {
-    query: z.object({ fallback: FallbackQuery }),
+    query: z.object({ fallback: FallbackQuery, model: ModelQuery }),
     body: {
       content: {
         'application/json': {
@@ -62,6 +63,7 @@ const embed = createRoute({
   },
   responses: {
     200: jsonContent(z.object({ version: z.string(), embedding: z.array(z.number()), items: z.array(ItemSchema), unknownNeighbors: z.array(z.string()), titleTerms: z.number().int(), fallback: z.literal('popular').optional() }), 'The embedding and nearest products'),
+    409: jsonContent(z.object({}), 'The model asked for cannot embed a new product (`model/no-forward`, e.g. PinSage)'),
     422: jsonContent(z.object({}), 'Nothing to embed from'),
     ...errorResponses,
   },

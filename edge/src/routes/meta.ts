@@ -1,15 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from './context.ts';
+import { ModelQuery, requestedModel } from './model.ts';
 import { errorResponses, jsonContent } from './schemas.ts';
 
 const health = createRoute({
   method: 'get',
   path: '/v1/health',
   summary: 'Liveness, the version served, and the isolate cache',
+  request: { query: z.object({ model: ModelQuery }) },
   responses: {
     200: jsonContent(
       z.object({
         ok: z.boolean(),
+        model: z.string(),
         version: z.string().nullable(),
         lastError: z.string().optional(),
         cache: z.object({ bytes: z.number(), budgetBytes: z.number(), entries: z.number(), loads: z.number(), hits: z.number(), evictions: z.number() }),
@@ -26,12 +29,18 @@ const version = createRoute({
   method: 'get',
   path: '/v1/version',
   summary: 'The version served: model, creation time, index facts and held-out metrics',
+  request: { query: z.object({ model: ModelQuery }) },
   responses: {
     200: jsonContent(
       z.object({
         version: z.string(),
         createdAt: z.string(),
-        model: z.object({ kind: z.string(), dimensions: z.number() }),
+        model: z.object({
+          kind: z.string(),
+          dimensions: z.number(),
+          transductive: z.boolean().optional().openapi({ description: 'A learned embedding per product id: a product without interactions cannot be embedded' }),
+          embeds: z.boolean().openapi({ description: 'Whether POST /v1/items/embed is served (the version has the inductive forward pass)' }),
+        }),
         items: z.number(),
         index: z.object({ shards: z.number(), nprobe: z.number(), recallAt10: z.number().optional() }),
         similar: z.object({ depth: z.number().openapi({ description: 'Neighbours precomputed per item; larger k is searched' }), recallAt10: z.number().optional() }),
@@ -47,12 +56,15 @@ const version = createRoute({
 export function metaRoutes(app: App): void {
   app.openapi(health, async (c) => {
     const rt = c.get('runtime');
-    const served = await rt.current.get().catch(() => undefined);
+    const model = requestedModel(c.req.query('model'), c.get('config').MODEL);
+    const current = rt.current(model);
+    const served = await current.get().catch(() => undefined);
     const { cache } = rt;
     const body = {
       ok: served !== undefined,
+      model,
       version: served?.version ?? null,
-      ...(rt.current.lastError ? { lastError: rt.current.lastError } : {}),
+      ...(current.lastError ? { lastError: current.lastError } : {}),
       cache: { bytes: cache.bytes, budgetBytes: cache.budgetBytes, entries: cache.size, loads: cache.loads, hits: cache.hits, evictions: cache.evictions },
       reads: { ...rt.stats },
       uptimeSeconds: Math.round((Date.now() - rt.startedAt) / 1000),
@@ -67,7 +79,7 @@ export function metaRoutes(app: App): void {
       {
         version: m.version,
         createdAt: m.createdAt,
-        model: m.model,
+        model: { ...m.model, embeds: m.forward !== undefined },
         items: m.items,
         index: { shards: m.index.shards.length, nprobe: m.index.nprobe, ...(m.index.recallAt10 !== undefined ? { recallAt10: m.index.recallAt10 } : {}) },
         similar: { depth: m.similar.depth, ...(m.similar.recallAt10 !== undefined ? { recallAt10: m.similar.recallAt10 } : {}) },

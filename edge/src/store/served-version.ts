@@ -173,10 +173,14 @@ export class ServedVersion {
     return this.load(ref, (b) => parseArtifactJson(PopularListSchema, text.decode(b), 'popular list', 'artifact/corrupt').items);
   }
 
-  /** The forward-pass weights and vocabulary. @throws GraphrecError `model/no-forward` for models without one. */
+  /** The forward-pass weights and vocabulary. @throws GraphrecError `model/no-forward` for models without one (PinSage). */
   async forward(): Promise<{ weights: GraphSageWeights; vocabulary: Vocabulary }> {
     const f = this.manifest.forward;
-    if (!f) throw new GraphrecError('model/no-forward', `version ${this.version} (${this.manifest.model.kind}) cannot embed new products`);
+    if (!f) {
+      const { kind, transductive } = this.manifest.model;
+      const why = transductive ? '; being transductive (a learned embedding per product id), it cannot embed a product without interactions at all' : '';
+      throw new GraphrecError('model/no-forward', `version ${this.version} serves the ${kind} model, which has no forward pass at the edge: it is served from embeddings computed at export${why}. Embed new products with a model that has one (?model=graphsage)`);
+    }
     const [weights, vocabulary] = await Promise.all([
       this.load(f.weights, (b) => decodeForwardWeights(b, f.dims), () => f.weights.bytes),
       this.load(f.vocabulary, (b) => Vocabulary.parse(JSON.parse(text.decode(b)))),

@@ -6,7 +6,7 @@ const usage = 'graphrec export RUN --out DIR [--shard-items 4096] [--nprobe N] [
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'turn a trained run into served artifacts: int8 HNSW + int16 re-rank vectors, IVF shards with usearch HNSW, catalogue, forward-pass weights, manifest',
+  summary: 'turn a trained run (GraphSAGE or PinSage) into served artifacts: int8 HNSW + int16 re-rank vectors, IVF shards with usearch HNSW, catalogue, forward-pass weights (GraphSAGE), manifest',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(ctx.args, {
@@ -33,11 +33,11 @@ export const exportCommand: Command = {
       progress: ctx.progress,
     });
     const m = summary.manifest;
-    ctx.print(`exported version ${m.version} to ${summary.outDir}`);
+    ctx.print(`exported ${m.model.kind} version ${m.version} to ${summary.outDir}${m.model.transductive ? ' (transductive: new products need retraining)' : ''}`);
     ctx.print(`  ${m.items.toLocaleString('en-US')} items in ${m.index.shards.length} shards (largest ${(summary.bytes.largestShard / 2 ** 20).toFixed(1)} MiB), ${m.catalogue.objects.length} catalogue objects`);
     ctx.print(`  ${(summary.bytes.total / 2 ** 20).toFixed(1)} MiB total, ${summary.bytes.perItem.toFixed(0)} bytes per item`);
     ctx.print(`  similar lists: ${summary.similar.depth} neighbours an item, recall@10 vs exact float32 ${summary.similar.recallAt10.toFixed(4)}`);
-    ctx.print(`  search (recommend, embed) recall@10 vs exact float32: ${summary.recall.recallAt10.toFixed(4)} at nprobe ${summary.recall.nprobe} (${Object.entries(summary.recall.byNprobe).map(([p, r]) => `${p}: ${r.toFixed(4)}`).join(', ')})`);
-    return { version: m.version, out: summary.outDir, items: m.items, shards: m.index.shards.length, bytes: summary.bytes, recall: summary.recall, similar: summary.similar, seconds: summary.seconds, peakRssMB: summary.peakRssMB };
+    ctx.print(`  search (recommend${m.forward ? ', embed' : ''}) recall@10 vs exact float32: ${summary.recall.recallAt10.toFixed(4)} at nprobe ${summary.recall.nprobe} (${Object.entries(summary.recall.byNprobe).map(([p, r]) => `${p}: ${r.toFixed(4)}`).join(', ')})`);
+    return { version: m.version, model: m.model.kind, out: summary.outDir, items: m.items, shards: m.index.shards.length, bytes: summary.bytes, recall: summary.recall, similar: summary.similar, seconds: summary.seconds, peakRssMB: summary.peakRssMB };
   },
 };

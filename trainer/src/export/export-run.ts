@@ -7,18 +7,28 @@ import { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
 import { ingest } from '../data/ingest.ts';
 import type { RunReportData } from '../eval/report-data.ts';
 import { readRunFile } from '../train/graphsage-run.ts';
+import { runKind } from '../train/pinsage-run-file.ts';
 import { arraysToWeights } from '../train/graphsage-trainer.ts';
 import { readTensorFile } from '../train/tensor-file.ts';
 import { silentProgress } from '../util/progress.ts';
 import { exportArtifacts, type ExportOptions, type ExportSummary } from './export.ts';
 import { fingerprintPath } from './files.ts';
+import { exportPinSageRun } from './pinsage-export.ts';
 
 /**
- * `graphrec export RUN --out DIR`: the run's weights and vocabulary, its data
- * set's full catalogue and co-purchase graph, and its held-out metrics, turned
- * into the served artifacts.
+ * `graphrec export RUN --out DIR`: a trained run turned into the served
+ * artifacts, whichever model it trained (`run.json` names it). GraphSAGE runs
+ * are embedded again by the forward pass over the full co-purchase graph;
+ * PinSage runs are served from the embeddings the run saved.
+ * @throws GraphrecError `eval/no-run` when `runDir` is not a run, and the codes of either exporter.
+ * @example await exportRun('runs/books', { outDir: 'exports/books' })
  */
 export async function exportRun(runDir: string, options: ExportOptions): Promise<ExportSummary> {
+  return (await runKind(runDir)) === 'pinsage' ? exportPinSageRun(runDir, options, await readEvaluation(runDir)) : exportGraphSageRun(runDir, options);
+}
+
+/** A GraphSAGE run's weights and vocabulary, its data set's full catalogue and co-purchase graph, and its held-out metrics. */
+async function exportGraphSageRun(runDir: string, options: ExportOptions): Promise<ExportSummary> {
   const progress = options.progress ?? silentProgress;
   const run = await readRunFile(runDir);
   const vocabularyPath = join(runDir, 'model', 'vocabulary.json');
@@ -43,9 +53,10 @@ async function readEvaluation(runDir: string): Promise<Manifest['evaluation']> {
   if (!existsSync(path)) return undefined;
   const report = JSON.parse(await readFile(path, 'utf8')) as Partial<RunReportData>;
   const out: NonNullable<Manifest['evaluation']> = {};
+  // Either model's report: a protocol without methods (or a method without metrics) contributes nothing.
   for (const p of report.protocols ?? []) {
     const methods: Record<string, Record<string, number>> = {};
-    for (const m of p.methods) if (m.metrics) methods[m.method] = Object.fromEntries(Object.entries(m.metrics).filter(([, v]) => Number.isFinite(v)));
+    for (const m of p.methods ?? []) if (m.metrics) methods[m.method] = Object.fromEntries(Object.entries(m.metrics).filter(([, v]) => Number.isFinite(v)));
     out[p.protocol] = methods;
   }
   return out;
