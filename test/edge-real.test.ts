@@ -38,7 +38,7 @@ describe(`edge API on real data (Amazon 2018 Gift Cards)${absent}`, () => {
       expect(r.status).toBe(200);
       const body = (await r.json()) as { version: string; items: { id: string; title: string; price?: number; image?: string; score: number }[] };
       expect(body.version).toBe(manifest.version);
-      expect(body.items.map((i) => i.id)).toEqual((await expectedSimilar(join(dir, 'export'), manifest, shards, asin, 10)).map((k) => asins[k]));
+      expect(body.items.map((i) => i.id)).toEqual(await expectedSimilar(join(dir, 'export'), manifest, shards, asin, 10));
       expect(body.items.every((i) => i.title.length > 0 && i.score <= 1)).toBe(true);
     }
     const withImages = (await (await fetch(`${worker!.url}/v1/items/B00CXZPG0O/similar?k=30`)).json()) as { items: { image?: string; price?: number }[] };

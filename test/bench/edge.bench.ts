@@ -75,9 +75,9 @@ async function exportFor(products: number): Promise<string> {
   const data = join(ROOT, '.cache', `bench-synth-${products}`);
   const out = join(ROOT, '.cache', `bench-export-${products}`);
   if (existsSync(join(out, 'manifest.json'))) {
-    const { formatVersion } = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { formatVersion?: number };
-    if (formatVersion === MANIFEST_VERSION) return out;
-    console.error(`[bench] edge: ${out} has manifest format ${formatVersion}, this build writes ${MANIFEST_VERSION}; exporting again`);
+    const { formatVersion, index } = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { formatVersion?: number; index?: { rowOrder?: string } };
+    if (formatVersion === MANIFEST_VERSION && index?.rowOrder === 'locality') return out;
+    console.error(`[bench] edge: ${out} was exported by an older build (manifest format ${formatVersion}, row order ${index?.rowOrder ?? 'input'}); exporting again`);
     await rm(out, { recursive: true, force: true });
   }
   if (!existsSync(join(data, 'synth.json'))) await runCli(['synth', '--products', String(products), '--out', data, '--seed', '1'], { quiet: true });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { embedGraph, embedNewProduct, type GraphSageWeights } from '../../artifacts/src/forward/graphsage.ts';
 import { rowOf, searchIvf, storedUnitVector, type ShardVectors } from '../../artifacts/src/index/ivf.ts';
+import { ShardRows } from '../../artifacts/src/index/shard-rows.ts';
 import { SimilarLists } from '../../artifacts/src/index/similar-lists.ts';
 import { catalogueShardOf } from '../../artifacts/src/manifest/keys.ts';
 import { CatalogueShardSchema, parseManifest, type CatalogueEntry, type Manifest } from '../../artifacts/src/manifest/schema.ts';
@@ -82,24 +83,37 @@ export function storedVector(shards: ShardVectors[], entry: CatalogueEntry): Flo
   return storedUnitVector(shards[entry.shard]!, entry.key)!;
 }
 
-/** The precomputed neighbours of `id` (at most `k`) as exported: their shard, row and key. */
-export function exportedNeighbours(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): { shard: number; row: number; key: number }[] {
+/** Display rows of each shard of an export (read once per folder). */
+const rowsCache = new Map<string, ShardRows[]>();
+function exportRows(exportDir: string, manifest: Manifest): ShardRows[] {
+  let rows = rowsCache.get(exportDir);
+  if (!rows) rowsCache.set(exportDir, (rows = manifest.index.shards.map((s) => ShardRows.parse(new Uint8Array(readFileSync(join(exportDir, s.meta.key))), s.id))));
+  return rows;
+}
+
+/** The product id at (shard, row) of an export: served keys number items in the export's own order, not the data set's. */
+export function exportedId(exportDir: string, manifest: Manifest, at: { shard: number; row: number }): string {
+  return exportRows(exportDir, manifest)[at.shard]!.row(at.row).id;
+}
+
+/** The precomputed neighbours of `id` (at most `k`) as exported: their shard, row, key and id. */
+export function exportedNeighbours(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): { shard: number; row: number; key: number; id: string }[] {
   const entry = exportedEntry(exportDir, manifest, id);
   const s = manifest.index.shards[entry.shard]!;
   const lists = new SimilarLists(s.id, new Uint8Array(readFileSync(join(exportDir, s.similar.key))), s.items, manifest.similar.depth);
   if (rowOf(shards[entry.shard]!, entry.key) !== entry.row) throw new Error(`catalogue row ${entry.row} of ${id} is not its row in shard ${entry.shard}`);
-  return lists.neighbours(entry.row, k).map((n) => ({ ...n, key: Number(shards[n.shard]!.keys[n.row]) }));
+  return lists.neighbours(entry.row, k).map((n) => ({ ...n, key: Number(shards[n.shard]!.keys[n.row]), id: exportedId(exportDir, manifest, n) }));
 }
 
-/** Keys of "similar to `id`" as the export answers it: its precomputed list, or the IVF search beyond the list's depth. */
-export async function expectedSimilar(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): Promise<number[]> {
-  if (k <= manifest.similar.depth) return exportedNeighbours(exportDir, manifest, shards, id, k).map((n) => n.key);
+/** Ids of "similar to `id`" as the export answers it: its precomputed list, or the IVF search beyond the list's depth. */
+export async function expectedSimilar(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): Promise<string[]> {
+  if (k <= manifest.similar.depth) return exportedNeighbours(exportDir, manifest, shards, id, k).map((n) => n.id);
   return expectedSearch(exportDir, manifest, shards, id, k);
 }
 
-/** Keys of the IVF search for `id`'s stored vector (what recommend with history [id] and similar beyond the lists answer). */
-export async function expectedSearch(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): Promise<number[]> {
+/** Ids of the IVF search for `id`'s stored vector (what recommend with history [id] and similar beyond the lists answer). */
+export async function expectedSearch(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): Promise<string[]> {
   const entry = exportedEntry(exportDir, manifest, id);
   const hits = await searchIvf(storedVector(shards, entry), manifest.index.centroids, async (s) => shards[s]!, { k, nprobe: manifest.index.nprobe, shortlist: manifest.quantization.shortlist, exclude: new Set([entry.key]) });
-  return hits.map((h) => h.key);
+  return hits.map((h) => exportedId(exportDir, manifest, h));
 }

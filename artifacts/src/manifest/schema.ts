@@ -83,6 +83,11 @@ export const IndexSchema = z.object({
   shards: z.array(ShardSchema).min(1),
   /** Recall@10 of the whole query path (IVF + HNSW + re-rank) against exact float search, measured at export. */
   recallAt10: z.number().min(0).max(1).optional(),
+  /**
+   * How items are numbered (and so laid out in blocks): `locality`, shard by shard with near
+   * embeddings in the same blocks (`trainer/src/export/locality-order.ts`); absent, in input order.
+   */
+  rowOrder: z.literal('locality').optional(),
 });
 
 /**

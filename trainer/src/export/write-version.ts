@@ -12,6 +12,7 @@ import { sphericalKMeans } from './kmeans.ts';
 import { chooseNprobe } from './recall.ts';
 import { writeShards } from './shards.ts';
 import { writeSimilarLists } from './similar.ts';
+import { servedOrder } from './served-order.ts';
 
 /** The usearch version whose file format the shards use; the edge's reader accepts only this one. */
 export const USEARCH_VERSION = '2.25.3';
@@ -86,7 +87,7 @@ export class ExportStages {
 
 /**
  * What a served version is made of, whichever model computed the embeddings.
- * Items are numbered by key `0 … count-1`.
+ * Items are numbered `0 … count-1` here; the version serves them under its own keys (see `served-order.ts`).
  */
 export interface EmbeddedCatalogue {
   /** `[count × dim]` L2-normalised embeddings, row `key`. */
@@ -120,18 +121,24 @@ export interface EmbeddedCatalogue {
 export async function writeVersion(stages: ExportStages, items: EmbeddedCatalogue, options: ExportOptions): Promise<ExportSummary> {
   const progress = options.progress ?? silentProgress;
   const { outDir } = stages;
-  const { z, dim, count: n } = items;
+  const { dim, count: n } = items;
   if (n === 0) throw new GraphrecError('export/empty', 'the catalogue has no products to export');
-  if (z.length !== n * dim) throw new GraphrecError('export/shape', `${n} items × ${dim} dimensions but ${z.length} embedding values`);
-  const codes = quantizeRows(z, dim, 16).codes as Int16Array;
+  if (items.z.length !== n * dim) throw new GraphrecError('export/shape', `${n} items × ${dim} dimensions but ${items.z.length} embedding values`);
 
   const clusters = Math.max(1, Math.round(n / (options.shardItems ?? 4096)));
   progress.start(`k-means (${clusters} shards)`, 3 * 12 + 1, 'steps');
-  const km = await stages.timed('kmeans', () => sphericalKMeans(z, dim, { k: clusters, seed: options.seed ?? 1, restarts: 3, iterations: 12, onStep: (done) => progress.update(done) }));
-  progress.finish(`${clusters} clusters, ${km.displaced} items moved for capacity`);
+  const clustered = await stages.timed('kmeans', () => sphericalKMeans(items.z, dim, { k: clusters, seed: options.seed ?? 1, restarts: 3, iterations: 12, onStep: (done) => progress.update(done) }));
+  progress.finish(`${clusters} clusters, ${clustered.displaced} items moved for capacity`);
 
   const hnsw = { connectivity: options.connectivity ?? 16, expansionAdd: options.expansionAdd ?? 128, expansionSearch: options.expansionSearch ?? 64, threads: options.threads || availableParallelism(), blockRows: options.blockRows ?? DEFAULT_BLOCK_ROWS };
-  const { shards: shardsWithoutLists, keys: shardKeys } = await stages.timed('shards', () => writeShards(outDir, { z, codes, dim, assignment: km.assignment, clusters: km.centroids.length / dim, display: items.display }, hnsw, progress));
+  // Served keys number the items shard by shard, each shard in locality order, so an item's neighbours
+  // share row blocks (what a cold request reads). From here on, `key` is a served key.
+  const { z, assignment, product } = await stages.timed('order', () => servedOrder(items.z, dim, clustered.assignment, clustered.centroids.length / dim, hnsw.blockRows));
+  const km = { ...clustered, assignment };
+  const codes = quantizeRows(z, dim, 16).codes as Int16Array;
+  const display = (key: number): ItemDisplay => items.display(product[key]);
+  const popularity = Float64Array.from(product, (p) => items.popularity[p]);
+  const { shards: shardsWithoutLists, keys: shardKeys } = await stages.timed('shards', () => writeShards(outDir, { z, codes, dim, assignment: km.assignment, clusters: km.centroids.length / dim, display }, hnsw, progress));
   const depth = options.similarDepth ?? 32;
   const similar = await stages.timed('similar', () =>
     writeSimilarLists(outDir, { z, codes, dim, shardKeys }, { depth, connectivity: hnsw.connectivity, expansionAdd: 64, expansionSearch: Math.max(96, 2 * depth), threads: hnsw.threads, recallQueries: options.recallQueries ?? 1000, seed: options.seed ?? 1, blockRows: hnsw.blockRows }, progress),
@@ -146,17 +153,17 @@ export async function writeVersion(stages: ExportStages, items: EmbeddedCatalogu
   const catalogue = await stages.timed('catalogue', () =>
     writeCatalogue(outDir, {
       count: n,
-      idOf: items.idOf,
+      idOf: (key) => items.idOf(product[key]),
       entry: (key): CatalogueEntry => ({
-        ...items.display(key),
+        ...display(key),
         shard: shardOfCluster[km.assignment[key]],
         row: rowOf[key],
         key,
         nearBlocks: similar.nearBlocks(key),
-        ...(state ? { state: state(key) } : {}),
+        ...(state ? { state: state(product[key]) } : {}),
       }),
     }, options.catalogueItemsPerObject ?? 256, progress));
-  const popular = await writePopular(outDir, n, items.popularity, items.display, options.popularItems ?? 200);
+  const popular = await writePopular(outDir, n, popularity, display, options.popularItems ?? 200);
 
   const centroids = shards.map((s) => Array.from(km.centroids.subarray(s.centroid * dim, (s.centroid + 1) * dim)));
   const indexBase = { kind: 'ivf-hnsw' as const, engine: 'usearch' as const, engineVersion: USEARCH_VERSION, metric: 'cos' as const, connectivity: hnsw.connectivity, expansionSearch: hnsw.expansionSearch, centroids, shards: shards.map((s, i) => ({ ...s, centroid: i })) };
@@ -179,7 +186,7 @@ export async function writeVersion(stages: ExportStages, items: EmbeddedCatalogu
     source: items.source,
     items: n,
     quantization: { navigation: 'usearch-i8', rerank: 'int16-maxabs', shortlist },
-    index: { ...indexBase, nprobe: recall.nprobe, recallAt10: recall.recallAt10 },
+    index: { ...indexBase, nprobe: recall.nprobe, recallAt10: recall.recallAt10, rowOrder: 'locality' },
     similar: { kind: 'precomputed', depth, recallAt10: similar.recallAt10 },
     catalogue: { hash: 'fnv1a32', objects: catalogue },
     ...(items.forward ? { forward: items.forward } : {}),
