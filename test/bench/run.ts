@@ -12,11 +12,12 @@ import { ROOT } from './cli.ts';
 import { edgeBenchmark } from './edge.bench.ts';
 import { exportBenchmark } from './export.bench.ts';
 import { graphsageBenchmark } from './graphsage.bench.ts';
+import { pinsageBenchmark } from './pinsage.bench.ts';
 import { synthIngestBenchmark } from './synth-ingest.bench.ts';
 import type { Benchmark } from './types.ts';
 import { usearchSearchBenchmark } from './usearch-search.bench.ts';
 
-const benchmarks: Benchmark[] = [synthIngestBenchmark, graphsageBenchmark, exportBenchmark, usearchSearchBenchmark, edgeBenchmark];
+const benchmarks: Benchmark[] = [synthIngestBenchmark, graphsageBenchmark, pinsageBenchmark, exportBenchmark, usearchSearchBenchmark, edgeBenchmark];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, products: { type: 'string' } } });
 const only = values.only?.split(',');

@@ -22,7 +22,8 @@ function help(): string {
   return [
     'usage: graphrec <command> [flags]   (every command accepts --json and --quiet)',
     '',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}\n  ${' '.repeat(width)}  ${c.usage}`),
+    // A command with several usage lines (train: one per model) gets each on its own indented line.
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}\n${c.usage.split('\n').map((u) => `  ${' '.repeat(width)}  ${u.trim()}`).join('\n')}`),
   ].join('\n');
 }
 

@@ -1,25 +1,24 @@
 import { peakRssMB } from '../util/progress.ts';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
-import { BACKENDS, type BackendName } from '../models/backend.ts';
 import { parseGraphSageConfig } from '../train/graphsage-config.ts';
 import { trainRun } from '../train/graphsage-run.ts';
 import { numberFlag, parseFlags, type Command } from './command.ts';
 import { metricsTables } from './metrics-table.ts';
+import { parseBackend } from './parse-backend.ts';
+import { pinSageUsage, trainPinSageCommand } from './train-pinsage-command.ts';
 
 const usage =
   'graphrec train graphsage DATA --out RUN [--protocol standard|gae] [--epochs N] [--batch-size N | --full-batch] [--fanouts 10,10] [--negatives N] [--lr X] [--dim N] [--seed S] [--patience N] [--backend tensorflow|wasm|cpu] [--resume] [--no-eval] [--json]';
 
-export function parseBackend(value: string | undefined): BackendName | undefined {
-  if (value === undefined) return undefined;
-  if (!(BACKENDS as readonly string[]).includes(value)) throw new GraphrecError('cli/bad-arguments', `--backend must be one of ${BACKENDS.join(', ')}; got '${value}'`);
-  return value as BackendName;
-}
+export { parseBackend };
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train GraphSAGE on a co-purchase graph (or Cora), evaluate it against baselines, write RUN/report/index.html',
-  usage,
+  summary: 'train GraphSAGE on a co-purchase graph (or Cora), or PinSage on a user–product review graph; evaluate against baselines; write RUN/report/index.html',
+  usage: `${usage}\n${pinSageUsage}`,
   async run(ctx) {
+    // Each model has its own flags, so the model name (first) picks the parser.
+    if (ctx.args[0] === 'pinsage') return trainPinSageCommand(ctx);
     const { values, positionals } = parseFlags(
       ctx.args,
       {
@@ -31,7 +30,8 @@ export const trainCommand: Command = {
       usage,
     );
     const [model, dataPath] = positionals;
-    if (model !== 'graphsage') throw new GraphrecError('cli/bad-arguments', `unknown model '${model ?? ''}'; available: graphsage\nusage: ${usage}`);
+    if (model === 'pinsage') throw new GraphrecError('cli/bad-arguments', `put the model first: graphrec train pinsage DATA …\nusage: ${pinSageUsage}`);
+    if (model !== 'graphsage') throw new GraphrecError('cli/bad-arguments', `unknown model '${model ?? ''}'; available: graphsage, pinsage\nusage: ${usage}\n  ${pinSageUsage}`);
     if (!dataPath || !values.out) throw new GraphrecError('cli/bad-arguments', `DATA and --out RUN are required\nusage: ${usage}`);
     const protocol = values.protocol ?? 'standard';
     if (protocol !== 'standard' && protocol !== 'gae') throw new GraphrecError('cli/bad-arguments', `--protocol must be standard or gae; got '${protocol}'`);

@@ -1,4 +1,6 @@
 import type { ProtocolResult } from './types.ts';
+import type { UserTaskStats } from './user-protocols.ts';
+import type { UserSampleTable } from './user-samples.ts';
 
 /** One epoch of training, as the report plots it. */
 export interface ReportEpoch {
@@ -17,6 +19,13 @@ export interface SampleRecommendation {
   recommendations: { id: string; title: string; hit: boolean }[];
 }
 
+/** One model's training loss per epoch, for runs that train several models (PinSage: one per split). */
+export interface TrainingCurve {
+  /** e.g. `'leave-last-out split (served model)'`. */
+  label: string;
+  history: { epoch: number; trainLoss: number; seconds: number; pairsPerSecond?: number }[];
+}
+
 /** Everything `RUN/report/index.html` shows; also saved as `RUN/eval.json`. */
 export interface RunReportData {
   title: string;
@@ -33,4 +42,10 @@ export interface RunReportData {
   samples: SampleRecommendation[];
   /** Wall-clock seconds per stage (`train`, `embed`, `evaluate`, …). */
   timings: Record<string, number>;
+  /** Loss curves of several models; when present the report plots these instead of `history`. */
+  trainingCurves?: TrainingCurve[];
+  /** User-recommendation samples (a user's products beside each method's picks); shown instead of `samples`. */
+  userSamples?: UserSampleTable[];
+  /** Per user protocol, who was evaluated and how many test items were cold. */
+  userTasks?: Record<string, UserTaskStats>;
 }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunReportData } from './report-data.ts';
 import { escapeHtml, flattenConfig, formatNumber, formatSeconds, formatValue, keyValueTable, swatch } from './report-html.ts';
+import { trainingCurvesSection, userSamplesSection, userTasksSection } from './report-pinsage.ts';
 import { hitRatePlot, lossPlot, methodColors } from './report-plots.ts';
 import { REPORT_CSS } from './report-style.ts';
 import { metricsTable, samplesSection } from './report-tables.ts';
@@ -13,7 +14,9 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'";
 function header(data: RunReportData): string {
   const facts: [string, string][] = [
     ['model', data.model], ['dataset', data.dataset], ['backend', data.backend],
-    ['created', data.createdAt], ['best epoch', String(data.bestEpoch)],
+    ['created', data.createdAt],
+    // Runs with several loss curves (PinSage) keep their last epoch rather than choosing a best one.
+    data.trainingCurves ? ['epochs', String(data.bestEpoch)] : ['best epoch', String(data.bestEpoch)],
   ];
   const items = facts.map(([k, v]) => `<li><span class="muted">${escapeHtml(k)}</span> <b>${escapeHtml(v)}</b></li>`);
   return `<header><h1>${escapeHtml(data.title)}</h1><ul class="meta">${items.join('')}</ul></header>`;
@@ -67,13 +70,19 @@ async function evaluationSection(data: RunReportData, colors: ReadonlyMap<string
  */
 export async function renderReport(data: RunReportData): Promise<string> {
   const colors = methodColors(data);
-  const [training, evaluation] = await Promise.all([trainingSection(data), evaluationSection(data, colors)]);
-  const samples = `<section><h2>Sample recommendations</h2>${samplesSection(data.samples, data.protocols, colors)}</section>`;
+  const [training, evaluation] = await Promise.all([
+    data.trainingCurves ? trainingCurvesSection(data.trainingCurves) : trainingSection(data),
+    evaluationSection(data, colors),
+  ]);
+  const tasks = data.userTasks ? userTasksSection(data.userTasks) : '';
+  const samples = data.userSamples
+    ? userSamplesSection(data.userSamples, data.protocols, colors)
+    : `<section><h2>Sample recommendations</h2>${samplesSection(data.samples, data.protocols, colors)}</section>`;
   return '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
     + `<meta http-equiv="Content-Security-Policy" content="${CSP}">`
     + '<meta name="viewport" content="width=device-width, initial-scale=1">'
     + `<title>${escapeHtml(data.title)}</title><style>${REPORT_CSS}</style></head>\n`
-    + `<body><main>${header(data)}${runSection(data)}${training}${evaluation}${samples}</main></body></html>\n`;
+    + `<body><main>${header(data)}${runSection(data)}${training}${tasks}${evaluation}${samples}</main></body></html>\n`;
 }
 
 /**
