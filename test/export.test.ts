@@ -126,9 +126,9 @@ describe('graphrec export', () => {
       positions += 10;
       agree += served.filter((n) => truth.has(n.key)).length;
     }
-    // The lists come from an approximate HNSW: held to the same 0.98 as the served search (measured 0.987–0.99+ here).
-    expect(agree / positions).toBeGreaterThanOrEqual(0.98);
-    expect(manifest.similar.recallAt10).toBeGreaterThanOrEqual(0.98);
+    // 2,000 items are brute-forced (exact lists); near-ties in int16 can still swap the 10th neighbour.
+    expect(agree / positions).toBeGreaterThanOrEqual(0.99);
+    expect(manifest.similar.recallAt10).toBeGreaterThanOrEqual(0.99);
   });
 
   it('finds every product in the catalogue object its id hashes to, pointing at its shard row', async () => {
