@@ -9,12 +9,12 @@ import { metricsTables } from './metrics-table.ts';
 import { parseBackend } from './parse-backend.ts';
 
 export const pinSageUsage =
-  'graphrec train pinsage DATA --out RUN [--epochs N] [--batch-size N] [--dim N] [--layers N] [--negatives N] [--lr X] [--walks N] [--walk-length N] [--restart P] [--top-t N] [--id-embedding] [--no-images] [--unified] [--graphsage RUN] [--seed S] [--backend tensorflow|wasm|cpu] [--resume] [--no-eval] [--json]';
+  'graphrec train pinsage DATA --out RUN [--epochs N] [--batch-size N] [--dim N] [--layers N] [--negatives N] [--lr X] [--walks N] [--walk-length N] [--restart P] [--top-t N] [--margin X] [--id-embedding] [--score-bias|--no-score-bias] [--no-images] [--unified] [--graphsage RUN] [--seed S] [--backend tensorflow|wasm|cpu] [--resume] [--no-eval] [--json]';
 
 const FLAGS = {
   out: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, dim: { type: 'string' }, layers: { type: 'string' },
   negatives: { type: 'string' }, lr: { type: 'string' }, walks: { type: 'string' }, 'walk-length': { type: 'string' }, restart: { type: 'string' },
-  'top-t': { type: 'string' }, 'id-embedding': { type: 'boolean' }, 'no-images': { type: 'boolean' }, unified: { type: 'boolean' },
+  'top-t': { type: 'string' }, margin: { type: 'string' }, 'id-embedding': { type: 'boolean' }, 'score-bias': { type: 'boolean' }, 'no-score-bias': { type: 'boolean' }, 'no-images': { type: 'boolean' }, unified: { type: 'boolean' },
   graphsage: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, resume: { type: 'boolean' }, 'no-eval': { type: 'boolean' },
 } as const;
 
@@ -62,7 +62,9 @@ export function parsePinSageArgs(args: string[]): PinSageCommandArgs {
     walkLength: int('walk-length'),
     restart: real('restart', { min: 0, max: 1 }),
     topT: int('top-t'),
+    margin: real('margin', { min: 1e-6, max: 2 }),
     idEmbedding: values['id-embedding'] === true ? true : undefined,
+    scoreBias: scoreBiasFlag(values['score-bias'], values['no-score-bias']),
   });
   return {
     dataPath,
@@ -75,6 +77,12 @@ export function parsePinSageArgs(args: string[]): PinSageCommandArgs {
     resume: values.resume === true,
     evaluate: values['no-eval'] !== true,
   };
+}
+
+/** `--score-bias` / `--no-score-bias` as the config's `scoreBias`; neither keeps the default. */
+function scoreBiasFlag(on: boolean | undefined, off: boolean | undefined): boolean | undefined {
+  if (on === true && off === true) throw new GraphrecError('cli/bad-arguments', `give one of --score-bias and --no-score-bias, not both\nusage: ${pinSageUsage}`);
+  return on === true ? true : off === true ? false : undefined;
 }
 
 /** The config from the flags given; a zod complaint (should the ranges above miss one) becomes a CLI error. */

@@ -149,4 +149,29 @@ describe('marginLoss', () => {
     );
     expect(trained).toBe(0);
   });
+
+  it('without a bias is the hinge on z·z alone (the score the served index ranks by)', () => {
+    const rows = { head: Int32Array.of(0, 1), tail: Int32Array.of(1, 0), neg: Int32Array.of(2, 3, 3, 2), negatives: 2 };
+    const z = [[1, 0], [0.6, 0.8], [0, 1], [-1, 0]];
+    const bias = [0.5, -0.4, 0.3, 0.9];
+    const dot = (a: number, b: number): number => z[a][0] * z[b][0] + z[a][1] * z[b][1];
+    const hinge = (withBias: boolean): number => {
+      let sum = 0;
+      for (let k = 0; k < rows.neg.length; k++) {
+        const h = rows.head[k >> 1];
+        const t = rows.tail[k >> 1];
+        const n = rows.neg[k];
+        sum += Math.max(0, dot(h, n) + (withBias ? bias[n] : 0) - dot(h, t) - (withBias ? bias[t] : 0) + 0.5);
+      }
+      return sum / rows.neg.length;
+    };
+    const [without, withBias] = tf.tidy(() => {
+      const zt = tf.tensor2d(z);
+      return [marginLoss(zt, null, rows, 0.5).dataSync()[0], marginLoss(zt, tf.tensor1d(bias), rows, 0.5).dataSync()[0]];
+    });
+    // The biases change the loss here, so a loss that kept them would fail the first check.
+    expect(hinge(false)).not.toBeCloseTo(hinge(true), 2);
+    expect(without).toBeCloseTo(hinge(false), 6);
+    expect(withBias).toBeCloseTo(hinge(true), 6);
+  });
 });

@@ -132,7 +132,11 @@ export class PinSageModel {
     return l2Normalise(tf.add(tf.slice(x, [0, 0], [targets, this.dims.dim]), h) as tf.Tensor2D);
   }
 
-  /** Per-product score biases of `nodes`, `[nodes.length]` (used by the loss only, never by the served embeddings). */
+  /**
+   * Per-product score biases of `nodes`, `[nodes.length]`: used by the loss only
+   * (`scoreBias` on), never by the served embeddings. The weight exists either way
+   * (zero when unused) so every run's weights have one layout.
+   */
   scoreBias(nodes: Int32Array): tf.Tensor1D {
     return tf.reshape(sparseMatMul(selectRows(nodes, this.dims.numItems), this.v('score/bias')), [nodes.length]);
   }
@@ -188,21 +192,23 @@ export interface PairRows {
 }
 
 /**
- * Max-margin loss of dot-product scores with per-product biases (DGL's
- * `ItemToItemScorer` + hinge): mean of `max(0, s(h, n) − s(h, t) + margin)`,
- * `s(a, b) = z_a·z_b + bias_b` (the head's bias cancels).
- * @param z `[targets, dim]` embeddings; @param bias `[targets]`.
+ * Max-margin loss of dot-product scores (DGL's `ItemToItemScorer` + hinge):
+ * mean of `max(0, s(h, n) − s(h, t) + margin)` with `s(a, b) = z_a·z_b`, or
+ * `z_a·z_b + bias_b` when `bias` is given (the head's bias cancels).
+ * @param z `[targets, dim]` embeddings; @param bias `[targets]`, or null for scores by the embeddings alone (as served).
  */
-export function marginLoss(z: tf.Tensor2D, bias: tf.Tensor1D, rows: PairRows, margin: number): tf.Scalar {
+export function marginLoss(z: tf.Tensor2D, bias: tf.Tensor1D | null, rows: PairRows, margin: number): tf.Scalar {
   const targets = z.shape[0];
   const headRep = new Int32Array(rows.neg.length);
   for (let k = 0; k < headRep.length; k++) headRep[k] = rows.head[Math.floor(k / rows.negatives)];
-  const biasColumn = tf.reshape(bias, [targets, 1]) as tf.Tensor2D;
+  const biasColumn = bias ? (tf.reshape(bias, [targets, 1]) as tf.Tensor2D) : null;
   // Row selection as a sparse product rather than tf.gather: the cpu backend's gather gradient
   // (UnsortedSegmentSum) loops over segments with whole-tensor ops, seconds per batch.
   const pick = (m: tf.Tensor2D, idx: Int32Array): tf.Tensor2D => sparseMatMul(selectRows(idx, targets), m);
-  const score = (a: Int32Array, b: Int32Array): tf.Tensor1D =>
-    tf.add(tf.sum(tf.mul(pick(z, a), pick(z, b)), 1), tf.reshape(pick(biasColumn, b), [-1])) as tf.Tensor1D;
+  const score = (a: Int32Array, b: Int32Array): tf.Tensor1D => {
+    const dot = tf.sum(tf.mul(pick(z, a), pick(z, b)), 1) as tf.Tensor1D;
+    return biasColumn ? (tf.add(dot, tf.reshape(pick(biasColumn, b), [-1])) as tf.Tensor1D) : dot;
+  };
   const pos = tf.reshape(tf.tile(tf.reshape(score(rows.head, rows.tail), [-1, 1]), [1, rows.negatives]), [-1]);
   const neg = score(headRep, rows.neg);
   return tf.mean(tf.relu(tf.add(tf.sub(neg, pos), margin))) as tf.Scalar;

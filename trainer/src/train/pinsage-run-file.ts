@@ -3,7 +3,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
-import { PinSageConfigSchema } from './pinsage-config.ts';
+import { RecordedPinSageConfigSchema } from './pinsage-config.ts';
 import { readTensorFile, writeTensorFile } from './tensor-file.ts';
 
 /**
@@ -24,7 +24,8 @@ export const PinSageRunFileSchema = z.object({
   model: z.literal('pinsage'),
   /** The data path the run was trained on (what export ingests again for display rows). */
   dataset: z.string(),
-  config: PinSageConfigSchema,
+  /** The run's settings; a file without `scoreBias` predates it and was trained with the bias on. */
+  config: RecordedPinSageConfigSchema,
   backend: z.string(),
   createdAt: z.string(),
   /** Counts: users, items, interactions, items with an image, … */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,15 @@ describe('PinSage run', () => {
   it('writes the run-folder contract: run.json and the served embeddings over every interaction', async () => {
     expect(await runKind(runDir)).toBe('pinsage');
     const run = await readPinSageRunFile(runDir);
-    expect(run).toMatchObject({ model: 'pinsage', backend: 'wasm', transductive: false, unifiedGraph: false, config: { epochs: 4, dim: 32 } });
+    expect(run).toMatchObject({ model: 'pinsage', backend: 'wasm', transductive: false, unifiedGraph: false, config: { epochs: 4, dim: 32, scoreBias: parsePinSageConfig({}).scoreBias } });
+    const written = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')) as { config: Record<string, unknown> };
+    expect(written.config.scoreBias).toBe(run.config.scoreBias);
+    // A run.json from before the option (no scoreBias) was trained with the bias on.
+    delete written.config.scoreBias;
+    const legacyDir = join(dir, 'legacy-run');
+    await mkdir(legacyDir, { recursive: true });
+    await writeFile(join(legacyDir, 'run.json'), JSON.stringify(written));
+    expect((await readPinSageRunFile(legacyDir)).config.scoreBias).toBe(true);
     expect(run.history).toEqual(trained.training.splits['leave-last-out'].history);
     const served = await readServedEmbeddings(runDir);
     const data = await loadPinSageData(synth);

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isGraphrecError } from '../../../artifacts/src/errors.ts';
@@ -92,6 +93,21 @@ describe('trainPinSage on a synthetic review graph with planted niches', () => {
     a.embeddings.forEach((x, i) => (maxDiff = Math.max(maxDiff, Math.abs(x - resumed.embeddings[i]))));
     expect(maxDiff).toBeLessThan(1e-3);
     await expect(trainPinSage(input({ config: config({ epochs: 3, dim: 8 }), checkpointDir }))).rejects.toSatisfy((e) => isGraphrecError(e, 'train/checkpoint-mismatch'));
+  });
+
+  it('learns the score bias only with scoreBias on; a checkpoint from before the option resumes as bias on', async () => {
+    const off = await trainPinSage(input({ config: config({ epochs: 1, dim: 16, scoreBias: false }) }));
+    expect(off.weights['score/bias'].data.every((b) => b === 0)).toBe(true);
+    const checkpointDir = join(dir, 'legacy-checkpoint');
+    const on = await trainPinSage(input({ config: config({ epochs: 1, dim: 16, scoreBias: true }), checkpointDir }));
+    expect(on.weights['score/bias'].data.some((b) => b !== 0)).toBe(true);
+    const statePath = join(checkpointDir, 'state.json');
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as { config: string };
+    const { scoreBias: _dropped, ...legacy } = JSON.parse(state.config) as Record<string, unknown>;
+    await writeFile(statePath, JSON.stringify({ ...state, config: JSON.stringify(legacy) }));
+    await expect(trainPinSage(input({ config: config({ epochs: 2, dim: 16, scoreBias: false }), checkpointDir }))).rejects.toSatisfy((e) => isGraphrecError(e, 'train/checkpoint-mismatch'));
+    const resumed = await trainPinSage(input({ config: config({ epochs: 2, dim: 16, scoreBias: true }), checkpointDir }));
+    expect(resumed.resumedFrom).toBe(1);
   });
 
   it('gains from image features where they carry the signal (titles removed)', async () => {

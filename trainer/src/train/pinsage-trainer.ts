@@ -19,8 +19,8 @@
  * A step: training interactions give (head, tail = another product of the
  * same user) pairs and uniform negatives; each layer samples random-walk
  * neighbourhoods (with the batch's own pairs hidden) from its own stream; the
- * model embeds heads, tails and negatives; a hinge loss on dot products plus
- * per-product biases; Adam. Every random choice comes from `config.seed` (an
+ * model embeds heads, tails and negatives; a hinge loss on dot products (plus
+ * per-product biases with `config.scoreBias`); Adam. Every random choice comes from `config.seed` (an
  * epoch's stream from the seed and the epoch number), so a resumed run
  * continues as an uninterrupted one would.
  */
@@ -39,7 +39,7 @@ import { marginLoss, PinSageModel, type PinSageDims } from '../models/pinsage.ts
 import { fitVocabulary } from '../text/fit-vocabulary.ts';
 import { silentProgress, type Progress } from '../util/progress.ts';
 import { Rng } from '../util/rng.ts';
-import type { PinSageConfig } from './pinsage-config.ts';
+import { RecordedPinSageConfigSchema, type PinSageConfig } from './pinsage-config.ts';
 import { layerSamplers, makePinSageBatch, type PinSageBatch } from './pinsage-data.ts';
 import { embedWithModel, PRICE_STATS } from './pinsage-embed.ts';
 import { readTensorFile, writeTensorFile, type NamedArrays } from './tensor-file.ts';
@@ -161,7 +161,7 @@ function trainEpoch(epoch: number, run: EpochContext): PinSageEpoch {
   for (let step = 0; step < steps; step++) {
     const batch = makePinSageBatch(graph, walk, order, step * config.batchSize, Math.min(order.length, (step + 1) * config.batchSize), config.negatives, rng);
     if (batch.rows.head.length === 0) continue;
-    const value = trainStep(model, optimizer, inputs, samplers, layerRngs, batch, config.margin);
+    const value = trainStep(model, optimizer, inputs, samplers, layerRngs, batch, config);
     if (!Number.isFinite(value)) {
       throw new GraphrecError('train/diverged', `loss became ${value} at epoch ${epoch}, batch ${step + 1}; lower learningRate (checkpoint of epoch ${epoch - 1} kept)`);
     }
@@ -178,14 +178,16 @@ function trainEpoch(epoch: number, run: EpochContext): PinSageEpoch {
 
 /**
  * One Adam step. Gradients are handed over in the model's variable order with
- * zeros for unused variables (e.g. no product in the batch has an image):
+ * zeros for unused variables (e.g. no product in the batch has an image; the
+ * score bias when `config.scoreBias` is off, which so stays zero):
  * tfjs's Adam keeps its moments by position in the gradient list, so a
  * missing entry would shift every later variable's moments.
  */
-function trainStep(model: PinSageModel, optimizer: tf.AdamOptimizer, inputs: ItemInputs, samplers: RandomWalkSampler[], rngs: Rng[], batch: PinSageBatch, margin: number): number {
+function trainStep(model: PinSageModel, optimizer: tf.AdamOptimizer, inputs: ItemInputs, samplers: RandomWalkSampler[], rngs: Rng[], batch: PinSageBatch, config: PinSageConfig): number {
   const blocks = sampleWalkBlocks(samplers, batch.targets, rngs, batch.excluded);
   const vars = model.variables;
-  const { value, grads } = tf.variableGrads(() => marginLoss(model.embedBlocks(inputs, blocks), model.scoreBias(batch.targets), batch.rows, margin), vars);
+  const objective = (): tf.Scalar => marginLoss(model.embedBlocks(inputs, blocks), config.scoreBias ? model.scoreBias(batch.targets) : null, batch.rows, config.margin);
+  const { value, grads } = tf.variableGrads(objective, vars);
   const ordered = vars.map((v) => ({ name: v.name, tensor: grads[v.name] ?? tf.zerosLike(v) }));
   optimizer.applyGradients(ordered);
   const loss = value.dataSync()[0];
@@ -215,12 +217,18 @@ async function resume(dir: string | undefined, config: PinSageConfig, model: Pin
   const settings = JSON.stringify({ ...config, epochs: 0 });
   if (!dir || !existsSync(join(dir, 'state.json'))) return { epoch: 0, history: [], config: settings };
   const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as CheckpointState;
-  if (state.config !== settings) throw new GraphrecError('train/checkpoint-mismatch', `${dir} holds a checkpoint trained with other settings (${state.config}); use another checkpoint directory`);
+  if (recordedSettings(state.config) !== settings) throw new GraphrecError('train/checkpoint-mismatch', `${dir} holds a checkpoint trained with other settings (${state.config}); use another checkpoint directory`);
   model.loadWeights(await readTensorFile(join(dir, 'last.bin')));
   const opt = Object.entries(await readTensorFile(join(dir, 'optimizer.bin'))).map(([name, { shape, data }]) => ({ name, tensor: tf.tensor(data, shape) }));
   await optimizer.setWeights(opt);
   tf.dispose(opt.map((o) => o.tensor));
   return state;
+}
+
+/** A checkpoint's recorded settings in today's form (a checkpoint older than `scoreBias` trained with the bias on). */
+function recordedSettings(saved: string): string {
+  const parsed = RecordedPinSageConfigSchema.safeParse(JSON.parse(saved));
+  return parsed.success ? JSON.stringify({ ...parsed.data, epochs: 0 }) : saved;
 }
 
 async function saveCheckpoint(dir: string, model: PinSageModel, optimizer: tf.AdamOptimizer, state: CheckpointState): Promise<void> {
