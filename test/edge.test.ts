@@ -75,7 +75,20 @@ describe('edge API in workerd', () => {
     expect(searches[0]!.body.items.map((i: Json) => i.id)).toEqual(hits.map((h) => exportedId(exportA, manifestA, h)));
     const catalogueRead = catalogueShardOf(other, manifestA.catalogue.objects.length) === catalogueShardOf(asin, manifestA.catalogue.objects.length) ? 0 : 1;
     const newRowBlocks = new Set(hits.map(blockOf).filter((b) => !rowBlocks.has(b)));
-    expect(afterSearch.reads.r2Reads - beforeSearch.reads.r2Reads).toBe(catalogueRead + 1 + 2 * probed + newRowBlocks.size);
+    // The history item's own shard is loaded from the start (a guess at the probes), probed or not.
+    const loadedShards = new Set([...probeOrder(manifestA.index.centroids, storedVector(shardsA, otherEntry)).slice(0, probed), otherEntry.shard]);
+    expect(afterSearch.reads.r2Reads - beforeSearch.reads.r2Reads).toBe(catalogueRead + 1 + 2 * loadedShards.size + newRowBlocks.size);
+
+    // Once its shard is loaded, an item's vector comes from it: a history of items of loaded shards reads no codes block.
+    const sameShard = fx.data.products.asins.find((a, i) => i !== 1717 && exportedEntry(exportA, manifestA, a).shard === otherEntry.shard && Math.floor(exportedEntry(exportA, manifestA, a).row / blockRows) !== Math.floor(otherEntry.row / blockRows) && catalogueShardOf(a, manifestA.catalogue.objects.length) === catalogueShardOf(other, manifestA.catalogue.objects.length))!;
+    const beforeWarm = await health();
+    const warm = await call('/v1/recommend', { json: { history: [sameShard], k: 5 } });
+    expect(warm.status).toBe(200);
+    const warmEntry = exportedEntry(exportA, manifestA, sameShard);
+    const warmHits = await searchIvf(storedVector(shardsA, warmEntry), manifestA.index.centroids, async (s) => shardsA[s]!, { k: 5, nprobe: manifestA.index.nprobe, shortlist: manifestA.quantization.shortlist, exclude: new Set([warmEntry.key]) });
+    const warmProbes = probeOrder(manifestA.index.centroids, storedVector(shardsA, warmEntry)).slice(0, probed).filter((p) => !loadedShards.has(p));
+    const seenRowBlocks = new Set([...rowBlocks, ...hits.map(blockOf)]);
+    expect((await health()).reads.r2Reads - beforeWarm.reads.r2Reads).toBe(2 * warmProbes.length + new Set(warmHits.map(blockOf).filter((b) => !seenRowBlocks.has(b))).size);
   });
 
   it('answers similar items from the precomputed lists, and beyond their depth from the IVF search, as the export computes them', async () => {

@@ -55,7 +55,10 @@ export class Recommender {
   async similar(id: string, k: number): Promise<Recommendation | undefined> {
     const entry = await this.v.entry(id);
     if (!entry) return undefined;
-    if (k > this.v.manifest.similar.depth) return { items: await this.search(await this.v.vector(entry), k, new Set([entry.key])) };
+    if (k > this.v.manifest.similar.depth) {
+      this.v.shard(entry.shard).catch(() => undefined); // the likeliest probe, loaded beside the item's code
+      return { items: await this.search(await this.v.vector(entry), k, new Set([entry.key])) };
+    }
     // The neighbours' row blocks are requested now, with the lists, rather than after reading them.
     for (const ref of entry.nearBlocks ?? []) this.v.rowBlock(ref >>> 16, (ref & 0xffff) * this.v.blockRows(ref >>> 16)).catch(() => undefined);
     const lists = await this.v.similarBlock(entry.shard, entry.row);
@@ -69,6 +72,10 @@ export class Recommender {
   async recommend(history: readonly string[], k: number, excludeIds: readonly string[]): Promise<(Recommendation & { unknown: string[] }) | undefined> {
     const { known, unknown } = await this.lookup(history);
     if (known.length === 0) return undefined;
+    // The history's own shards are the likeliest probes (shards are k-means cells): their loads start
+    // now, beside the reads of the items' codes, rather than after the query is known.
+    const { nprobe } = this.v.manifest.index;
+    for (const shard of [...new Set(known.map((e) => e.shard))].slice(0, nprobe)) this.v.shard(shard).catch(() => undefined);
     const excluded = await this.lookup(excludeIds);
     const mean = new Float32Array(this.v.manifest.model.dimensions);
     for (const v of await Promise.all(known.map((e) => this.v.vector(e)))) {

@@ -85,6 +85,15 @@ export class AsyncLru<V> {
     return entry.promise;
   }
 
+  /** The value of `key` if it is loaded already (never starts a load; counts as a use). */
+  peek(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    if (!hit?.settled || 'error' in hit) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit.value;
+  }
+
   /** Drops least recently used entries until within budget, never `keep` (the one just loaded). */
   private evict(keep: string): void {
     for (const [key, entry] of this.entries) {

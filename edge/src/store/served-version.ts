@@ -82,8 +82,7 @@ export class ServedVersion {
   /** A shard's HNSW index and int16 codes (its keys are the index's). */
   async shard(id: number): Promise<LoadedShard> {
     const s = this.shardRef(id);
-    const fullKey = this.keys.object(this.version, s.index.key);
-    const cached = await this.cache.get(fullKey, async () => {
+    const cached = await this.cache.get(this.shardKey(s), async () => {
       const [index, codes] = await Promise.all([this.read(s.index), this.read(s.codes)]);
       // Bytes were just checked against the manifest, so the per-link check can be skipped.
       const hnsw = openUsearchIndex(index, { verifyLinks: false });
@@ -93,6 +92,15 @@ export class ServedVersion {
       return { value, bytes: s.index.bytes + s.codes.bytes + keys.byteLength };
     });
     return cached.value as LoadedShard;
+  }
+
+  private shardKey(s: Shard): string {
+    return this.keys.object(this.version, s.index.key);
+  }
+
+  /** A shard already in the isolate cache, or undefined (never reads). */
+  private loadedShard(s: Shard): LoadedShard | undefined {
+    return this.cache.peek(this.shardKey(s))?.value as LoadedShard | undefined;
   }
 
   /** The decoded block table of a shard object, kept per ref (the manifest is immutable). */
@@ -143,6 +151,9 @@ export class ServedVersion {
     const s = this.shardRef(entry.shard);
     const dim = this.manifest.model.dimensions;
     if (!(entry.row < s.items)) throw new GraphrecError('artifact/corrupt', `catalogue puts ${entry.id} at row ${entry.row} of shard ${entry.shard}, which has ${s.items} items`);
+    // A loaded shard holds every code of the shard (rows in key order): no read at all.
+    const loaded = this.loadedShard(s);
+    if (loaded) return unitFromCodes(loaded.codes.subarray(entry.row * dim, (entry.row + 1) * dim));
     const table = this.table(s.codes, s.items);
     const codes = await this.block(
       s.codes,
