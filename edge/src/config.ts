@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GraphrecError } from '../../artifacts/src/errors.ts';
+import { ModelKindSchema } from '../../artifacts/src/manifest/schema.ts';
 
 /** The Worker's bindings (R2) and vars (`infra/wrangler.jsonc`). */
 export interface Env {
@@ -14,6 +15,15 @@ export interface Env {
   MAX_HISTORY?: string;
   MAX_BODY_BYTES?: string;
   DEMO_IMAGES?: string;
+  RETRAIN_MODELS?: string;
+  RETRAIN_MAX_AGE_HOURS?: string;
+  RETRAIN_MIN_INTERVAL_HOURS?: string;
+  RETRAIN_STALE_RUN_HOURS?: string;
+  RETRAIN_WEBHOOK_URL?: string;
+  RETRAIN_WEBHOOK_BODY?: string;
+  RETRAIN_WEBHOOK_TIMEOUT_SECONDS?: string;
+  /** Secret (`wrangler secret put RETRAIN_WEBHOOK_TOKEN`), sent as `Authorization: Bearer …`; never logged. */
+  RETRAIN_WEBHOOK_TOKEN?: string;
 }
 
 const number = (fallback: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(fallback);
@@ -41,11 +51,50 @@ export const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
-export function readConfig(env: Env): Config {
-  const parsed = ConfigSchema.safeParse(env);
+/** `env` through `schema`, or a `config/invalid` error naming the first bad var. */
+function parseVars<T>(schema: z.ZodType<T>, env: Env): T {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new GraphrecError('config/invalid', `Worker var ${issue?.path.join('.')} is invalid: ${issue?.message}`);
   }
   return parsed.data;
+}
+
+export function readConfig(env: Env): Config {
+  return parseVars(ConfigSchema, env);
+}
+
+/**
+ * Vars of the retrain cron (`scheduled()`), apart from {@link ConfigSchema}: a bad
+ * retrain var fails the cron tick (recorded and logged), never the API.
+ */
+export const RetrainConfigSchema = z.object({
+  /** Comma-separated models the cron looks after; empty: the MODEL var's. */
+  RETRAIN_MODELS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))
+    .pipe(z.array(ModelKindSchema)),
+  /** A live version older than this (manifest `createdAt`) is retrained. */
+  RETRAIN_MAX_AGE_HOURS: number(168, 0, 87_600),
+  /** No new dispatch this soon after a dispatch that failed or went out, or a run that failed or was refused. */
+  RETRAIN_MIN_INTERVAL_HOURS: number(12, 0, 8_760),
+  /** A run still `running` after this long is taken for crashed, and no longer holds dispatches back. */
+  RETRAIN_STALE_RUN_HOURS: number(12, 0, 8_760),
+  /** Where a retrain is dispatched (POST, JSON), e.g. GitHub's workflow_dispatch endpoint; empty: none. */
+  RETRAIN_WEBHOOK_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
+  /** Optional JSON body template; `{{model}}`-style placeholders in its strings are filled in (see `schedule/webhook-body.ts`). */
+  RETRAIN_WEBHOOK_BODY: z.string().default(''),
+  RETRAIN_WEBHOOK_TIMEOUT_SECONDS: number(10, 1, 60),
+  RETRAIN_WEBHOOK_TOKEN: z.string().optional(),
+});
+export type RetrainConfig = z.infer<typeof RetrainConfigSchema>;
+
+/**
+ * Parses the retrain vars (the token is checked for presence only, never echoed).
+ * @throws GraphrecError `config/invalid` naming the var.
+ */
+export function readRetrainConfig(env: Env): RetrainConfig {
+  return parseVars(RetrainConfigSchema, env);
 }

@@ -22,9 +22,9 @@ export interface SyntheticExport {
  * Writes a small export folder: random-byte shard indexes, codes and similar lists, shard rows,
  * catalogue and popular objects, and forward weights of `largeBytes` (make it
  * exceed the multipart threshold under test), with a manifest that passes
- * {@link ManifestSchema}. Nothing in it is a real index; publish only moves bytes.
+ * {@link ManifestSchema} (`createdAt`: now unless given). Nothing in it is a real index; publish only moves bytes.
  */
-export function writeSyntheticExport(root: string, options: { version: string; model?: ModelKind; shards?: number; largeBytes?: number }): SyntheticExport {
+export function writeSyntheticExport(root: string, options: { version: string; model?: ModelKind; shards?: number; largeBytes?: number; createdAt?: Date }): SyntheticExport {
   const dir = join(root, options.version);
   const files = new Map<string, Uint8Array>();
   const put = (key: string, bytes: Uint8Array): ObjectRef => {
@@ -51,7 +51,7 @@ export function writeSyntheticExport(root: string, options: { version: string; m
     format: 'graphrec-manifest',
     formatVersion: MANIFEST_VERSION,
     version: options.version,
-    createdAt: new Date().toISOString(),
+    createdAt: (options.createdAt ?? new Date()).toISOString(),
     model: { kind: options.model ?? 'graphsage', dimensions: 4 },
     source: { dataset: 'synthetic', fingerprint: 'a'.repeat(64), items: 2 * shards.length, edges: 3 },
     items: 2 * shards.length,

@@ -26,12 +26,21 @@ export interface DevWorker {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** How long to wait for `/v1/health`; default 60 s. */
+  timeoutMs?: number;
+  /** Pass `--test-scheduled`: `GET /__scheduled?cron=…` then runs the Worker's `scheduled()` handler. */
+  testScheduled?: boolean;
+}
+
 /**
  * Starts the real Worker under `wrangler dev --local` (workerd) on a free
  * 127.0.0.1 port, over the local R2 bucket persisted in `persistTo`, with
  * `vars` overriding `infra/wrangler.jsonc`; resolves once it is ready.
+ * @param options a timeout in ms (the older form), or {@link StartOptions}.
  */
-export async function startWorker(persistTo: string, vars: Record<string, string> = {}, timeoutMs = 60_000): Promise<DevWorker> {
+export async function startWorker(persistTo: string, vars: Record<string, string> = {}, options: number | StartOptions = {}): Promise<DevWorker> {
+  const { timeoutMs = 60_000, testScheduled = false } = typeof options === 'number' ? { timeoutMs: options } : options;
   const port = await freePort();
   const inspector = await freePort();
   const args = [
@@ -39,6 +48,7 @@ export async function startWorker(persistTo: string, vars: Record<string, string
     '--config', join(ROOT, 'infra/wrangler.jsonc'),
     '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
     '--persist-to', persistTo, '--show-interactive-dev-session=false', '--log-level', 'warn',
+    ...(testScheduled ? ['--test-scheduled'] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ];
   // Its own process group, so stopping it also stops the workerd processes wrangler starts.

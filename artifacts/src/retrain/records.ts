@@ -48,6 +48,13 @@ export const RetrainLockSchema = z.object({
   owner: z.string(),
   acquiredAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
+  /**
+   * Set when the holder let go. A released lock is not deleted (neither R2's
+   * binding nor every S3 offers a conditional delete, and an unconditional one
+   * could remove a successor's lock): it is rewritten, on its own ETag, with
+   * `expiresAt` = `releasedAt`, so the next run takes it over as expired.
+   */
+  releasedAt: z.iso.datetime().optional(),
 });
 export type RetrainLock = z.infer<typeof RetrainLockSchema>;
 
