@@ -124,7 +124,7 @@ async function expectOk(worker: DevWorker, v: RequestVariant): Promise<Response>
 
 /**
  * First queries on cold shards, one per id, each from a different home shard: `similar`, or `recommend`
- * with the id as a one-item history. A fresh isolate per route, whose very first request (a "similar" on
+ * with the id as a one-item history. A fresh isolate per route, whose very first request (the same route on
  * `warmUp`, an item of another shard) is reported apart: it also pays for the isolate's first code paths.
  */
 async function coldRun(persist: string, warmUp: { id: string; home: number }, ids: { id: string; home: number }[], route: 'similar' | 'recommend'): Promise<ColdRun> {
@@ -142,7 +142,9 @@ async function coldRun(persist: string, warmUp: { id: string; home: number }, id
       const after = await health(worker);
       return { id, home, clientMs, totalMs: timing.total ?? NaN, searchMs: timing.search ?? NaN, status: r.status, objectsRead: after.reads.r2Reads - before.reads.r2Reads };
     };
-    const first = await query(warmUp, 'similar');
+    // The same route as the queries: the isolate's first search also compiles the search path (usearch
+    // reader, re-rank), a once-per-isolate cost that is not the cold shard's.
+    const first = await query(warmUp, route);
     const queries: ColdQuery[] = [];
     for (const id of ids) queries.push(await query(id, route));
     return { first, queries, idle, after: await memory(worker, pid) };
