@@ -36,6 +36,11 @@ export class Recommender {
     return found.map((f, i) => ({ ...blocks[i].row(f.row), score: round(f.score) }));
   }
 
+  /** Starts reading the row blocks an item's first neighbours are in (named by its catalogue entry). */
+  private prefetchNearRows(entry: CatalogueEntry): void {
+    for (const ref of entry.nearBlocks ?? []) this.v.rowBlock(ref >>> 16, (ref & 0xffff) * this.v.blockRows(ref >>> 16)).catch(() => undefined);
+  }
+
   /** Entries of the known ids (in order) and the unknown ids. */
   async lookup(ids: readonly string[]): Promise<{ known: CatalogueEntry[]; unknown: string[] }> {
     const entries = await Promise.all(ids.map((id) => this.v.entry(id)));
@@ -60,7 +65,7 @@ export class Recommender {
       return { items: await this.search(await this.v.vector(entry), k, new Set([entry.key])) };
     }
     // The neighbours' row blocks are requested now, with the lists, rather than after reading them.
-    for (const ref of entry.nearBlocks ?? []) this.v.rowBlock(ref >>> 16, (ref & 0xffff) * this.v.blockRows(ref >>> 16)).catch(() => undefined);
+    this.prefetchNearRows(entry);
     const lists = await this.v.similarBlock(entry.shard, entry.row);
     return { items: await this.display(lists.neighbours(entry.row, k)) };
   }
@@ -76,6 +81,8 @@ export class Recommender {
     // now, beside the reads of the items' codes, rather than after the query is known.
     const { nprobe } = this.v.manifest.index;
     for (const shard of [...new Set(known.map((e) => e.shard))].slice(0, nprobe)) this.v.shard(shard).catch(() => undefined);
+    // And a short history's hits are mostly its items' own neighbours: their rows are read now too.
+    if (known.length <= NEAR_ROWS_HISTORY) known.forEach((e) => this.prefetchNearRows(e));
     const excluded = await this.lookup(excludeIds);
     const mean = new Float32Array(this.v.manifest.model.dimensions);
     for (const v of await Promise.all(known.map((e) => this.v.vector(e)))) {
@@ -101,5 +108,8 @@ export class Recommender {
     return { embedding: Array.from(z), items: await this.search(z, k, new Set()), unknownNeighbors: unknown, titleTerms: row.indices.length };
   }
 }
+
+/** Histories up to this long have their items' near rows read beside the search (bounded extra reads). */
+const NEAR_ROWS_HISTORY = 2;
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
