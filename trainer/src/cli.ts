@@ -14,8 +14,9 @@ import { evalCommand } from './cli/eval-command.ts';
 import { publishCommand } from './cli/publish-command.ts';
 import { pruneCommand, rollbackCommand, versionsCommand } from './cli/versions-command.ts';
 import { exportCommand } from './cli/export-command.ts';
+import { retrainCommand } from './cli/retrain-command.ts';
 
-const commands: Command[] = [ingestCommand, synthCommand, trainCommand, evalCommand, exportCommand, publishCommand, versionsCommand, rollbackCommand, pruneCommand];
+const commands: Command[] = [ingestCommand, synthCommand, trainCommand, evalCommand, exportCommand, publishCommand, versionsCommand, rollbackCommand, pruneCommand, retrainCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

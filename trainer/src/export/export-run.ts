@@ -47,8 +47,8 @@ async function exportGraphSageRun(runDir: string, options: ExportOptions): Promi
   return exportArtifacts({ products: coPurchase.products, graph: coPurchase.graph, weights, vocabulary, source, evaluation: await readEvaluation(runDir) }, options);
 }
 
-/** The run's held-out metrics (`eval.json`), as protocol → method → metric. */
-async function readEvaluation(runDir: string): Promise<Manifest['evaluation']> {
+/** The run's held-out metrics (`eval.json`), as protocol → method → metric: what the manifest's `evaluation` records. */
+export async function readEvaluation(runDir: string): Promise<Manifest['evaluation']> {
   const path = join(runDir, 'eval.json');
   if (!existsSync(path)) return undefined;
   const report = JSON.parse(await readFile(path, 'utf8')) as Partial<RunReportData>;

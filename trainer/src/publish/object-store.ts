@@ -10,7 +10,16 @@ export interface ObjectInfo {
   bytes: number;
   /** The sha256 the uploader recorded in the object's metadata: a claim, not a proof (see {@link ObjectStore.head}). */
   sha256?: string;
+  /** The store's entity tag of the object (from `head` only), as {@link ObjectStore.putIfMatch} expects it back. */
+  etag?: string;
 }
+
+/**
+ * Outcome of a conditional write: `won` when the precondition held and the
+ * object was written (with its new ETag), false when another writer got there
+ * first. Any other failure is thrown, as for `put`.
+ */
+export type ConditionalPut = { won: true; etag: string } | { won: false };
 
 /** An upload body that can be read again on retry, whole or by byte range. */
 export interface PutBody {
@@ -27,8 +36,8 @@ export interface PutOptions {
 }
 
 /**
- * The five operations publish, versions, rollback and retention need from a
- * bucket. Keys are full object keys (prefix included); implementations exist
+ * The operations publish, versions, rollback, retention and the retrain lock
+ * need from a bucket. Keys are full object keys (prefix included); implementations exist
  * for S3-compatible services ({@link openS3Store}) and the local R2 bucket of
  * `wrangler dev` ({@link openLocalR2Store}).
  */
@@ -39,8 +48,16 @@ export interface ObjectStore {
   put(key: string, body: PutBody, options?: PutOptions): Promise<void>;
   /** The object's bytes as chunks, or null when it does not exist. */
   get(key: string): Promise<AsyncIterable<Uint8Array> | null>;
-  /** Size and recorded sha256, or null when the object does not exist. */
+  /** Size, recorded sha256 and ETag, or null when the object does not exist. */
   head(key: string): Promise<ObjectInfo | null>;
+  /**
+   * Creates a small object only if no object has the key, atomically (S3 and R2:
+   * `If-None-Match: *`; R2 binding: `onlyIf: { etagDoesNotMatch: '*' }`).
+   * Test servers that ignore the header would let every writer win; see `test/helpers/s3-server.ts`.
+   */
+  putIfAbsent(key: string, bytes: Uint8Array, options?: PutOptions): Promise<ConditionalPut>;
+  /** Replaces a small object only if its ETag is still `etag` (from {@link head} or an earlier conditional put), atomically. */
+  putIfMatch(key: string, bytes: Uint8Array, etag: string, options?: PutOptions): Promise<ConditionalPut>;
   /** Every object whose key starts with `prefix`, sorted by key (`sha256` is not filled in). */
   list(prefix: string): Promise<ObjectInfo[]>;
   /** Deletes the objects; missing ones are not an error. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { objectKeys } from '../../../artifacts/src/manifest/keys.ts';
-import { MANIFEST_KEY, type CurrentPointer, type ObjectRef } from '../../../artifacts/src/manifest/schema.ts';
+import { MANIFEST_KEY, type CurrentPointer, type ModelKind, type ObjectRef } from '../../../artifacts/src/manifest/schema.ts';
 import { sha256Hex } from '../../../artifacts/src/manifest/sha256.ts';
 import { silentProgress, type Progress } from '../util/progress.ts';
 import { readLocalExport } from './local-export.ts';
@@ -46,20 +46,26 @@ export interface PublishResult {
 
 type Outcome = { uploaded: boolean; bytes: number };
 
+/** What {@link uploadVersion} stored. */
+export interface UploadResult {
+  version: string;
+  model: ModelKind;
+  /** sha256 of `manifest.json`, what `CURRENT` records. */
+  manifestSha256: string;
+  uploaded: number;
+  skipped: number;
+  bytes: number;
+  objects: number;
+  totalBytes: number;
+}
+
 /**
- * Publishes an export folder as `<prefix>/<model>/versions/<version>/`, then
- * moves `CURRENT` to it. Order, so readers never see a half version:
- *   1. every local file is checked against the manifest (nothing is uploaded otherwise);
- *   2. each object is uploaded unless already stored with the same size and recorded
- *      sha256, then read back and hashed; an object that fails is uploaded once more;
- *   3. `manifest.json` goes up last within the version, and is read back too;
- *   4. only then is `CURRENT` rewritten; retention runs after that.
- * A run that fails leaves `CURRENT` where it was; running it again resumes.
- * @example await publishExport('exports/20261127T184501Z-3fa9c1d2', store, { prefix: 'prod', keep: 5 })
- * @throws GraphrecError `publish/corrupt-export`, `publish/version-conflict` (same id, other manifest),
- *   `publish/verify-failed`, `publish/store-failed` (after retries).
+ * Uploads an export folder as `<prefix>/<model>/versions/<version>/` without
+ * touching `CURRENT` (steps 1–3 of {@link publishExport}); `graphrec retrain`
+ * moves `CURRENT` itself once its gate has passed.
+ * @throws as {@link publishExport}.
  */
-export async function publishExport(dir: string, store: ObjectStore, options: PublishOptions): Promise<PublishResult> {
+export async function uploadVersion(dir: string, store: ObjectStore, options: PublishOptions): Promise<UploadResult> {
   const concurrency = options.concurrency ?? 8;
   const progress = options.progress ?? silentProgress;
   const local = await readLocalExport(dir, Math.min(concurrency, 4));
@@ -71,7 +77,6 @@ export async function publishExport(dir: string, store: ObjectStore, options: Pu
   if (storedManifest !== null && (await sha256Hex(storedManifest)) !== local.manifestSha256) {
     throw new GraphrecError('publish/version-conflict', `${store.description}/${manifestKey} exists with a different manifest; this export is not the published version ${manifest.version} (re-export, or prune that version first)`);
   }
-  const previous = await readCurrent(loc).catch((err: unknown) => (err instanceof GraphrecError && err.code === 'publish/bad-current' ? null : Promise.reject(err)));
 
   const totalBytes = local.objects.reduce((s, r) => s + r.bytes, 0) + local.manifestBytes.byteLength;
   progress.start(`publish ${manifest.version} to ${store.description}`, local.objects.length + 1, 'objects');
@@ -88,20 +93,40 @@ export async function publishExport(dir: string, store: ObjectStore, options: Pu
   progress.update(++done);
 
   const uploaded = outcomes.filter((o) => o.uploaded).length;
-  const alreadyPublished = uploaded === 0;
-  const current = await writeCurrent(loc, manifest.version, local.manifestSha256, (options.now ?? (() => new Date()))());
   const bytes = outcomes.reduce((s, o) => s + o.bytes, 0);
-  progress.finish(alreadyPublished ? 'already published, nothing uploaded; CURRENT rewritten' : `${uploaded} uploaded, ${outcomes.length - uploaded} already there, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+  progress.finish(uploaded === 0 ? 'already stored, nothing uploaded' : `${uploaded} uploaded, ${outcomes.length - uploaded} already there, ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+  return { version: manifest.version, model: manifest.model.kind, manifestSha256: local.manifestSha256, uploaded, skipped: outcomes.length - uploaded, bytes, objects: outcomes.length, totalBytes };
+}
+
+/**
+ * Publishes an export folder as `<prefix>/<model>/versions/<version>/`, then
+ * moves `CURRENT` to it. Order, so readers never see a half version:
+ *   1. every local file is checked against the manifest (nothing is uploaded otherwise);
+ *   2. each object is uploaded unless already stored with the same size and recorded
+ *      sha256, then read back and hashed; an object that fails is uploaded once more;
+ *   3. `manifest.json` goes up last within the version, and is read back too;
+ *   4. only then is `CURRENT` rewritten; retention runs after that.
+ * A run that fails leaves `CURRENT` where it was; running it again resumes.
+ * @example await publishExport('exports/20261127T184501Z-3fa9c1d2', store, { prefix: 'prod', keep: 5 })
+ * @throws GraphrecError `publish/corrupt-export`, `publish/version-conflict` (same id, other manifest),
+ *   `publish/verify-failed`, `publish/store-failed` (after retries).
+ */
+export async function publishExport(dir: string, store: ObjectStore, options: PublishOptions): Promise<PublishResult> {
+  const up = await uploadVersion(dir, store, options);
+  const loc: ModelLocation = { store, keys: objectKeys(options.prefix, up.model), model: up.model, retry: options.retry ?? DEFAULT_RETRY };
+  const previous = await readCurrent(loc).catch((err: unknown) => (err instanceof GraphrecError && err.code === 'publish/bad-current' ? null : Promise.reject(err)));
+  const alreadyPublished = up.uploaded === 0;
+  const current = await writeCurrent(loc, up.version, up.manifestSha256, (options.now ?? (() => new Date()))());
 
   const result: PublishResult = {
-    version: manifest.version,
-    model: manifest.model.kind,
+    version: up.version,
+    model: up.model,
     target: store.description,
-    uploaded,
-    skipped: outcomes.length - uploaded,
-    bytes,
-    objects: outcomes.length,
-    totalBytes,
+    uploaded: up.uploaded,
+    skipped: up.skipped,
+    bytes: up.bytes,
+    objects: up.objects,
+    totalBytes: up.totalBytes,
     alreadyPublished,
     current,
     previous: previous?.version ?? null,

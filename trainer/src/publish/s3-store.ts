@@ -12,7 +12,7 @@ import {
   type CompletedPart,
 } from '@aws-sdk/client-s3';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
-import { DEFAULT_MULTIPART_THRESHOLD, type ObjectInfo, type ObjectStore, type PutBody } from './object-store.ts';
+import { DEFAULT_MULTIPART_THRESHOLD, type ConditionalPut, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions } from './object-store.ts';
 import { mapPool } from './pool.ts';
 
 /** S3 allows at most this many parts per multipart upload. */
@@ -53,6 +53,19 @@ export function openS3Store(options: S3StoreOptions): ObjectStore {
   const Bucket = options.bucket;
   const threshold = options.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD;
   const call = <T>(what: string, fn: () => Promise<T>): Promise<T> => fn().catch((err: unknown) => Promise.reject(translate(err, what, Bucket)));
+  /** One PutObject with a precondition; a lost race is an answer, not an error. */
+  const conditionalPut = async (key: string, Body: Uint8Array, putOptions: PutOptions = {}, condition: { IfNoneMatch?: string; IfMatch?: string }): Promise<ConditionalPut> => {
+    try {
+      const res = await client.send(new PutObjectCommand({
+        Bucket, Key: key, Body, ContentLength: Body.byteLength, ContentType: putOptions.contentType, Metadata: putOptions.sha256 ? { sha256: putOptions.sha256 } : undefined, ...condition,
+      }));
+      if (!res.ETag) throw new GraphrecError('publish/store-failed', `conditional put ${key}: the server returned no ETag`);
+      return { won: true, etag: res.ETag };
+    } catch (err) {
+      if (lostPrecondition(err)) return { won: false };
+      throw translate(err, `conditional put ${key}`, Bucket);
+    }
+  };
 
   return {
     description: `s3://${Bucket}${options.endpoint ? ` at ${options.endpoint}` : ''}`,
@@ -77,11 +90,17 @@ export function openS3Store(options: S3StoreOptions): ObjectStore {
     async head(key) {
       try {
         const res = await client.send(new HeadObjectCommand({ Bucket, Key: key }));
-        return { key, bytes: res.ContentLength ?? 0, sha256: res.Metadata?.sha256 };
+        return { key, bytes: res.ContentLength ?? 0, sha256: res.Metadata?.sha256, etag: res.ETag };
       } catch (err) {
         if ((err as Error).name === 'NotFound' || (err as Error).name === 'NoSuchKey') return null;
         throw translate(err, `head ${key}`, Bucket);
       }
+    },
+    putIfAbsent(key, bytes, putOptions) {
+      return conditionalPut(key, bytes, putOptions, { IfNoneMatch: '*' });
+    },
+    putIfMatch(key, bytes, etag, putOptions) {
+      return conditionalPut(key, bytes, putOptions, { IfMatch: etag });
     },
     async list(prefix) {
       const out: ObjectInfo[] = [];
@@ -125,6 +144,16 @@ async function putMultipart(client: S3Client, common: { Bucket: string; Key: str
     await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * A conditional write that lost: 412 Precondition Failed (S3, R2), 409
+ * ConditionalRequestConflict (S3: a concurrent conditional write to the key
+ * is in flight), or 404 (S3 answers `If-Match` on a missing key so).
+ */
+function lostPrecondition(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return status === 412 || status === 409 || status === 404;
 }
 
 /** Turns the answers no retry can fix into GraphrecErrors that say what to check; passes the rest through. */
