@@ -327,7 +327,7 @@ describe('with a published version', () => {
     it('shows untrusted titles and categories as text: nothing in them runs or becomes markup', async () => {
       const hostile = '</script><script>window.owned=1</script><img src=x onerror="window.owned=2">"\'&';
       const id = asin(5);
-      const shop = { version: manifest.version, images: 'generated' as const, widgetSrc: '/widget.js' };
+      const shop = { version: manifest.version, images: 'generated' as const, widgetSrc: '/widget.js', model: 'graphsage' as const };
       const { page, log } = await openPage();
       await page.route(`${worker.url}/hostile`, (route) =>
         route.fulfill({ status: 200, contentType: 'text/html', body: productPage(shop, { id, title: hostile, category: hostile, price: 1, popularity: 1 }).value }),

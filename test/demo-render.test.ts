@@ -9,7 +9,7 @@ import type { Shop } from '../edge/src/demo/layout.ts';
 
 /** The demo store's rendering in Node: escaping, pictures and image choice (the pages in Chromium: demo-pages.test.ts). */
 const HOSTILE = `</script><script>alert(1)</script><img src=x onerror="alert(2)">'"&`;
-const shop: Shop = { version: '20260101T000000Z-abc', images: 'generated', widgetSrc: '/widget.js?v=1' };
+const shop: Shop = { version: '20260101T000000Z-abc', images: 'generated', widgetSrc: '/widget.js?v=1', model: 'graphsage' };
 
 describe('html', () => {
   it('escapes text and attribute values, keeps markup built by html and raw, flattens lists', () => {
@@ -31,6 +31,14 @@ describe('html', () => {
       expect(page).not.toMatch(/"><script/);
     }
     expect(product.split('<script').length - 1).toBe(3);
+  });
+
+  it("says what popularity counts for the served model: co-purchases (GraphSAGE) or reviews (PinSage)", () => {
+    const item = { id: 'B1', title: 'Cable', popularity: 1 };
+    expect(productPage(shop, item).value).toContain('<dt>Bought with</dt><dd>1 other product</dd>');
+    const pinsage = productPage({ ...shop, model: 'pinsage' }, { ...item, popularity: 1234 }).value;
+    expect(pinsage).toContain('<dt>Reviewed by</dt><dd>1,234 shoppers</dd>');
+    expect(pinsage).not.toContain('Bought with');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ItemDisplay } from '../../../artifacts/src/manifest/schema.ts';
+import type { ItemDisplay, ModelKind } from '../../../artifacts/src/manifest/schema.ts';
 import { IMAGE_FALLBACK_SCRIPT } from './client-scripts.ts';
 import { html, raw, type Html, type Part } from './html.ts';
 import { generatedTemplate, imageFor, type ImageMode } from './image-source.ts';
@@ -12,6 +12,8 @@ export interface Shop {
   images: ImageMode;
   /** URL of the widget script (pinned to its hash by the route, so it is cached for a year). */
   widgetSrc: string;
+  /** The served model, which says what an item's popularity counts (co-purchases or reviews). */
+  model: ModelKind;
 }
 
 /** Which navigation link is the current page. */

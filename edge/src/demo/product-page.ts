@@ -19,7 +19,7 @@ export function productPage(shop: Shop, item: ItemDisplay): Html {
 ${item.price !== undefined ? html`<p class="price">${formatPrice(item.price)}</p>` : ''}
 <dl>
 ${item.category ? html`<dt>Category</dt><dd class="category">${item.category}</dd>` : ''}
-<dt>Bought with</dt><dd>${item.popularity.toLocaleString('en-US')} other ${item.popularity === 1 ? 'product' : 'products'}</dd>
+${popularityLine(shop, item.popularity)}
 <dt>Product id</dt><dd><code>${item.id}</code></dd>
 </dl>
 </div>
@@ -28,6 +28,14 @@ ${item.category ? html`<dt>Category</dt><dd class="category">${item.category}</d
 <graphrec-recs id="recent" exclude="${item.id}" label="Based on your recently viewed"${rowAttributes(shop)}><h2 slot="heading">Based on your recently viewed</h2></graphrec-recs>
 <script data-row="recent" data-product="${item.id}">${raw(HISTORY_SCRIPT)}</script>`;
   return layout({ title: item.title, section: 'none', version: shop.version, main, widgetSrc: shop.widgetSrc });
+}
+
+/** What an item's popularity counts: co-purchased products (GraphSAGE's graph) or reviews (PinSage's). */
+function popularityLine(shop: Shop, n: number): Html {
+  const count = n.toLocaleString('en-US');
+  return shop.model === 'pinsage'
+    ? html`<dt>Reviewed by</dt><dd>${count} ${n === 1 ? 'shopper' : 'shoppers'}</dd>`
+    : html`<dt>Bought with</dt><dd>${count} other ${n === 1 ? 'product' : 'products'}</dd>`;
 }
 
 /** The friendly 404 of a product the served version does not know, with a few popular products to go on with. */

@@ -31,7 +31,7 @@ async function page(c: DemoContext, render: (served: ServedVersion, shop: Shop) 
   try {
     const served = await c.get('runtime').current(c.get('config').MODEL).get();
     // Pinned to the bundle's hash: cached for a year, and a new widget is a new URL.
-    const shop: Shop = { version: served.version, images: config.DEMO_IMAGES, widgetSrc: `/widget.js?v=${WIDGET_HASH}` };
+    const shop: Shop = { version: served.version, images: config.DEMO_IMAGES, widgetSrc: `/widget.js?v=${WIDGET_HASH}`, model: served.manifest.model.kind };
     rendered = await render(served, shop);
     c.header('x-graphrec-version', served.version);
   } catch (err) {
