@@ -6,6 +6,7 @@ import { encodeShardRows, ShardRows } from '../../../artifacts/src/index/shard-r
 import { shardCodesKey, shardIndexKey, shardRowsKey } from '../../../artifacts/src/manifest/keys.ts';
 import type { ItemDisplay, Shard } from '../../../artifacts/src/manifest/schema.ts';
 import type { Progress } from '../util/progress.ts';
+import { Rng } from '../util/rng.ts';
 import { refOfFile, writeBlockedObject } from './files.ts';
 
 export interface HnswParams {
@@ -59,7 +60,12 @@ export async function writeShards(
       expansion_search: params.expansionSearch,
       multi: false,
     });
-    index.add(BigUint64Array.from(keys, BigInt), vectors, params.threads);
+    // Inserted in a seeded random order, not the rows' locality order: an HNSW built in locality order
+    // links mostly within neighbourhoods and searches worse (similar lists: recall@10 0.91 → 0.9999).
+    const order = new Rng(id + 1).shuffle(Uint32Array.from(keys, (_, i) => i));
+    const shuffledVectors = new Float32Array(vectors.length);
+    order.forEach((row, i) => shuffledVectors.set(vectors.subarray(row * dim, (row + 1) * dim), i * dim));
+    index.add(BigUint64Array.from(order, (row) => BigInt(keys[row])), shuffledVectors, params.threads);
     const indexKey = shardIndexKey(id);
     const indexPath = join(outDir, indexKey);
     await rm(indexPath, { force: true });
