@@ -239,7 +239,8 @@ describe('edge API in workerd', () => {
     const entryB = (key: number) => exportedEntry(join(dir, 'exportB'), manifestB, asins[key]!);
     const probesOf = (key: number): number[] => probeOrder(manifestB.index.centroids, storedVector(shardsB, entryB(key))).slice(0, manifestB.index.nprobe);
     const find = (pred: (probes: number[]) => boolean): string => asins[asins.findIndex((_, k) => pred(probesOf(k)))]!;
-    const search = (id: string) => call('/v1/recommend', { json: { history: [id], k: 5 } });
+    // ?fallback=none: no substitute, so the refusal itself is the answer (by default, the previous version answers).
+    const search = (id: string) => call('/v1/recommend?fallback=none', { json: { history: [id], k: 5 } });
     const bad = await search(find((p) => p.includes(corrupt!.id)));
     expect(bad.status).toBe(503);
     expect(bad.body.error.code).toBe('artifact/corrupt');
@@ -252,14 +253,17 @@ describe('edge API in workerd', () => {
     // Similar reads list and row blocks only: refused for an item whose list is in the damaged block, served for
     // an item of the same shard in another block, and for items of the shard with corrupt codes.
     const homedIn = (shard: number, inFirstBlock = true): string => asins[asins.findIndex((_, k) => entryB(k).shard === shard && (entryB(k).row < badLists!.similar.blocks.rows) === inFirstBlock)]!;
-    const badSimilar = await call(`/v1/items/${homedIn(badLists!.id)}/similar`);
+    const badSimilar = await call(`/v1/items/${homedIn(badLists!.id)}/similar?fallback=none`);
     expect(badSimilar.status).toBe(503);
     expect(badSimilar.body.error.code).toBe('artifact/corrupt');
+    const substitute = await call(`/v1/items/${homedIn(badLists!.id)}/similar`);
+    expect(substitute.status).toBe(200);
+    expect(substitute.body).toMatchObject({ fallback: 'previous-version', version: manifestA.version });
     expect((await call(`/v1/items/${homedIn(badLists!.id, false)}/similar`)).status).toBe(200);
     expect((await call(`/v1/items/${homedIn(corrupt!.id)}/similar`)).status).toBe(200);
     expect((await health()).reads.corrupt).toBeGreaterThanOrEqual(2);
     // The refusal is not cached: the same request fails again rather than serving the bad bytes.
     expect((await search(find((p) => p.includes(corrupt!.id)))).status).toBe(503);
-    expect((await call(`/v1/items/${homedIn(badLists!.id)}/similar`)).status).toBe(503);
+    expect((await call(`/v1/items/${homedIn(badLists!.id)}/similar?fallback=none`)).status).toBe(503);
   });
 });

@@ -64,12 +64,12 @@ beforeAll(async () => {
   receiver = await startReceiver();
   const vars = { RETRAIN_MODELS: 'graphsage,pinsage', RETRAIN_MAX_AGE_HOURS: '24', RETRAIN_MIN_INTERVAL_HOURS: '0', RETRAIN_STALE_RUN_HOURS: '1', USE_CACHE_API: 'false' };
   const webhook = { RETRAIN_WEBHOOK_URL: receiver.url, RETRAIN_WEBHOOK_TOKEN: TOKEN };
-  [store, worker, bare, quiet] = await Promise.all([
-    openLocalR2Store({ bucket: LOCAL_BUCKET, persistTo: persist }),
-    startWorker(persist, { ...vars, ...webhook }, { testScheduled: true }),
-    startWorker(persist, { ARTIFACT_PREFIX: 'bare' }, { testScheduled: true }),
-    startWorker(persist, { ARTIFACT_PREFIX: 'quiet', RETRAIN_MIN_INTERVAL_HOURS: '1', ...webhook }, { testScheduled: true }),
-  ]);
+  // One at a time: three workerd processes starting together on one persist folder failed to start
+  // once under the full suite's load ("The Workers runtime failed to start").
+  store = await openLocalR2Store({ bucket: LOCAL_BUCKET, persistTo: persist });
+  worker = await startWorker(persist, { ...vars, ...webhook }, { testScheduled: true });
+  bare = await startWorker(persist, { ARTIFACT_PREFIX: 'bare' }, { testScheduled: true });
+  quiet = await startWorker(persist, { ARTIFACT_PREFIX: 'quiet', RETRAIN_MIN_INTERVAL_HOURS: '1', ...webhook }, { testScheduled: true });
 }, 120_000);
 afterAll(async () => {
   await Promise.all([worker?.stop(), bare?.stop(), quiet?.stop(), store?.close(), new Promise((r) => receiver?.server.close(r))]);

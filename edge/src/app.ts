@@ -66,6 +66,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     const model = requestedModel(c.req.query('model'), c.get('config').MODEL);
     const served = await c.get('runtime').current(model).get();
     c.set('served', served);
+    c.set('model', model);
     c.header('x-graphrec-model', model);
     c.header('x-graphrec-version', served.version);
     // The version id alone is enough: the model is in the URL (or fixed by the deployment's MODEL var),
@@ -77,7 +78,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
       }
     }
     await next();
-    if (c.req.method === 'GET' && c.res.status === 200) {
+    // A substitute answer (routes/degrade.ts) is not the version's answer: it is never cached.
+    if (c.req.method === 'GET' && c.res.status === 200 && !c.get('degraded')) {
       c.res.headers.set('etag', etag);
       c.res.headers.set('cache-control', `public, max-age=${c.get('config').CURRENT_TTL_SECONDS}`);
     } else if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');

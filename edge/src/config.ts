@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GraphrecError } from '../../artifacts/src/errors.ts';
 import { ModelKindSchema } from '../../artifacts/src/manifest/schema.ts';
+import { DEFAULT_READ_POLICY } from './store/resilient-bucket.ts';
 
 /** The Worker's bindings (R2) and vars (`infra/wrangler.jsonc`). */
 export interface Env {
@@ -14,6 +15,9 @@ export interface Env {
   MAX_K?: string;
   MAX_HISTORY?: string;
   MAX_BODY_BYTES?: string;
+  READ_ATTEMPTS?: string;
+  READ_BACKOFF_MS?: string;
+  READ_TIMEOUT_MS?: string;
   DEMO_IMAGES?: string;
   RETRAIN_MODELS?: string;
   RETRAIN_MAX_AGE_HOURS?: string;
@@ -42,6 +46,12 @@ export const ConfigSchema = z.object({
   MAX_K: number(100, 1, 1000),
   MAX_HISTORY: number(50, 1, 1000),
   MAX_BODY_BYTES: number(16_384, 256, 1_048_576),
+  /** Attempts per R2 read (errors, timeouts and corrupt bytes are retried; missing objects are not). */
+  READ_ATTEMPTS: number(DEFAULT_READ_POLICY.attempts, 1, 10),
+  /** Backoff before the first retry, doubled for each next one, jittered to between half and all of it. */
+  READ_BACKOFF_MS: number(DEFAULT_READ_POLICY.backoffMs, 0, 10_000),
+  /** A single R2 read (get and body) abandoned after this long. */
+  READ_TIMEOUT_MS: number(DEFAULT_READ_POLICY.timeoutMs, 50, 60_000),
   /**
    * Pictures on the demo store: `generated` draws every product (`/demo/img/:id.svg`), because synthetic
    * catalogues point at an image host that does not exist; `original` uses the catalogue's own URLs, with

@@ -3,7 +3,8 @@ import type { ModelKind } from '../../artifacts/src/manifest/schema.ts';
 import type { Config, Env } from './config.ts';
 import { CurrentVersion } from './store/current.ts';
 import { AsyncLru } from './store/lru.ts';
-import { VersionObjects, type ReadStats } from './store/objects.ts';
+import { VersionObjects } from './store/objects.ts';
+import { emptyReadStats, ResilientBucket, type ReadStats } from './store/resilient-bucket.ts';
 import type { Cached } from './store/served-version.ts';
 
 /**
@@ -15,6 +16,8 @@ export interface Runtime {
   current(model: ModelKind): CurrentVersion;
   cache: AsyncLru<Cached>;
   stats: ReadStats;
+  /** Requests answered by a substitute because the version's objects could not be read (see `routes/degrade.ts`). */
+  fallbacks: { previousVersion: number; popular: number };
   startedAt: number;
 }
 
@@ -26,23 +29,27 @@ const runtimes = new Map<string, Runtime>();
  * name the model (`<prefix>/<model>/versions/<v>/…`), so entries never collide.
  */
 export function runtimeFor(env: Env, config: Config): Runtime {
-  const id = `${config.ARTIFACT_PREFIX}|${config.SHARD_CACHE_MB}|${config.CURRENT_TTL_SECONDS}|${config.USE_CACHE_API}`;
+  const id = [config.ARTIFACT_PREFIX, config.SHARD_CACHE_MB, config.CURRENT_TTL_SECONDS, config.USE_CACHE_API, config.READ_ATTEMPTS, config.READ_BACKOFF_MS, config.READ_TIMEOUT_MS].join('|');
   let rt = runtimes.get(id);
   if (!rt) {
-    const stats: ReadStats = { r2Reads: 0, cacheApiHits: 0, corrupt: 0 };
-    const cache = new AsyncLru<Cached>(config.SHARD_CACHE_MB * 2 ** 20, (c) => c.bytes);
+    const stats = emptyReadStats();
+    const bucket = new ResilientBucket(env.ARTIFACTS, { attempts: config.READ_ATTEMPTS, backoffMs: config.READ_BACKOFF_MS, timeoutMs: config.READ_TIMEOUT_MS }, stats);
+    // A load still pending well after the longest a read may take (every attempt timing out) was orphaned.
+    const worstReadMs = config.READ_ATTEMPTS * config.READ_TIMEOUT_MS + config.READ_BACKOFF_MS * 2 ** config.READ_ATTEMPTS;
+    const staleMs = worstReadMs + 1_000;
+    const cache = new AsyncLru<Cached>(config.SHARD_CACHE_MB * 2 ** 20, (c) => c.bytes, staleMs);
     const cacheApi = config.USE_CACHE_API === 'true' && typeof caches !== 'undefined' ? caches.default : undefined;
-    const objects = new VersionObjects(env.ARTIFACTS, cacheApi, stats);
+    const objects = new VersionObjects(bucket, cacheApi);
     const followers = new Map<ModelKind, CurrentVersion>();
     const current = (model: ModelKind): CurrentVersion => {
       let follower = followers.get(model);
       if (!follower) {
-        follower = new CurrentVersion(env.ARTIFACTS, objectKeys(config.ARTIFACT_PREFIX, model), objects, cache, config.CURRENT_TTL_SECONDS * 1000);
+        follower = new CurrentVersion(bucket, objectKeys(config.ARTIFACT_PREFIX, model), objects, cache, config.CURRENT_TTL_SECONDS * 1000, staleMs);
         followers.set(model, follower);
       }
       return follower;
     };
-    rt = { current, cache, stats, startedAt: Date.now() };
+    rt = { current, cache, stats, fallbacks: { previousVersion: 0, popular: 0 }, startedAt: Date.now() };
     runtimes.set(id, rt);
   }
   return rt;

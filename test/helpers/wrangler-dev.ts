@@ -31,6 +31,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Pass `--test-scheduled`: `GET /__scheduled?cron=…` then runs the Worker's `scheduled()` handler. */
   testScheduled?: boolean;
+  /** Another entry module (path from the repository root) instead of the config's `main`, e.g. the fault-injecting test entry. */
+  main?: string;
 }
 
 /**
@@ -40,11 +42,12 @@ export interface StartOptions {
  * @param options a timeout in ms (the older form), or {@link StartOptions}.
  */
 export async function startWorker(persistTo: string, vars: Record<string, string> = {}, options: number | StartOptions = {}): Promise<DevWorker> {
-  const { timeoutMs = 60_000, testScheduled = false } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const { timeoutMs = 60_000, testScheduled = false, main } = typeof options === 'number' ? { timeoutMs: options } : options;
   const port = await freePort();
   const inspector = await freePort();
   const args = [
     join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'dev',
+    ...(main ? [join(ROOT, main)] : []),
     '--config', join(ROOT, 'infra/wrangler.jsonc'),
     '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
     '--persist-to', persistTo, '--show-interactive-dev-session=false', '--log-level', 'warn',

@@ -15,6 +15,8 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   'artifact/no-version': 503,
   'artifact/missing': 503,
   'artifact/corrupt': 503,
+  // R2 errored or timed out on every attempt (`store/resilient-bucket.ts`).
+  'artifact/unavailable': 503,
   'index/corrupt': 503,
   'forward/shape': 503,
   'config/invalid': 500,

@@ -1,10 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { endTime, startTime } from 'hono/timing';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { Recommender } from '../serve/recommender.ts';
-import type { App } from './context.ts';
+import type { ServedVersion } from '../store/served-version.ts';
+import type { App, AppEnv } from './context.ts';
+import { withFallback } from './degrade.ts';
 import { ModelQuery } from './model.ts';
-import { errorResponses, FallbackQuery, ItemDisplaySchema, ItemSchema, jsonContent, RecommendationSchema } from './schemas.ts';
+import { errorResponses, FallbackFlag, FallbackQuery, ItemDisplaySchema, ItemSchema, jsonContent, RecommendationSchema } from './schemas.ts';
 
 const K = z.coerce.number().int().min(1).max(1000).default(10).openapi({ description: 'Number of items (at most the MAX_K var)' });
 const Ids = (max: number) => z.array(z.string().min(1).max(64)).max(max);
@@ -13,8 +16,8 @@ const item = createRoute({
   method: 'get',
   path: '/v1/items/{id}',
   summary: "A known product's display fields (title, price, image, category, popularity)",
-  request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'B00CXZPG0O' }) }), query: z.object({ model: ModelQuery }) },
-  responses: { 200: jsonContent(z.object({ version: z.string(), item: ItemDisplaySchema }), 'The product'), 304: { description: 'Not modified (same version)' }, ...errorResponses },
+  request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'B00CXZPG0O' }) }), query: z.object({ fallback: FallbackQuery, model: ModelQuery }) },
+  responses: { 200: jsonContent(z.object({ version: z.string(), item: ItemDisplaySchema, fallback: FallbackFlag }), 'The product'), 304: { description: 'Not modified (same version)' }, ...errorResponses },
 });
 
 const similar = createRoute({
@@ -62,7 +65,7 @@ const embed = createRoute({
     },
   },
   responses: {
-    200: jsonContent(z.object({ version: z.string(), embedding: z.array(z.number()), items: z.array(ItemSchema), unknownNeighbors: z.array(z.string()), titleTerms: z.number().int(), fallback: z.literal('popular').optional() }), 'The embedding and nearest products'),
+    200: jsonContent(z.object({ version: z.string(), embedding: z.array(z.number()), items: z.array(ItemSchema), unknownNeighbors: z.array(z.string()), titleTerms: z.number().int(), fallback: FallbackFlag }), 'The embedding and nearest products'),
     409: jsonContent(z.object({}), 'The model asked for cannot embed a new product (`model/no-forward`, e.g. PinSage)'),
     422: jsonContent(z.object({}), 'Nothing to embed from'),
     ...errorResponses,
@@ -73,30 +76,40 @@ function checkLimit(what: string, n: number, max: number): void {
   if (n > max) throw new GraphrecError('request/invalid', `${what} is ${n}; this service allows at most ${max}`);
 }
 
-/** The recommendation routes. */
+/** The recommendation routes; storage faults get the substitutes of {@link withFallback}. */
 export function itemRoutes(app: App): void {
   app.openapi(item, async (c) => {
     const { id } = c.req.valid('param');
-    const served = c.get('served');
-    const entry = await served.entry(id);
-    if (!entry) throw new GraphrecError('item/unknown', `unknown item id '${id}' in version ${served.version}`);
-    // Picked field by field: the entry's shard, key and neighbour state are internal to the index.
-    const { title, price, image, category, popularity } = entry;
-    return c.json({ version: served.version, item: { id, title, price, image, category, popularity } }, 200);
+    const { fallback } = c.req.valid('query');
+    const body = await withFallback(c, fallback, async (v) => {
+      const entry = await v.entry(id);
+      if (!entry) throw new GraphrecError('item/unknown', `unknown item id '${id}' in version ${v.version}`);
+      // Picked field by field: the entry's shard, key and neighbour state are internal to the index.
+      const { title, price, image, category, popularity } = entry;
+      return { version: v.version, item: { id, title, price, image, category, popularity } };
+    });
+    return c.json(body, 200);
   });
 
   app.openapi(similar, async (c) => {
     const { id } = c.req.valid('param');
     const { k, fallback } = c.req.valid('query');
     checkLimit('k', k, c.get('config').MAX_K);
-    const served = c.get('served');
-    const rec = new Recommender(served);
+    const popular = async (v: ServedVersion) => ({ version: v.version, id, ...(await recommender(c, v).popular(k, new Set([id]))) });
     startTime(c, 'search');
-    let result = await rec.similar(id, k);
-    if (!result && fallback === 'popular') result = await rec.popular(k, new Set([id]));
+    const body = await withFallback(
+      c,
+      fallback,
+      async (v) => {
+        const result = await recommender(c, v).similar(id, k);
+        if (result) return { version: v.version, id, ...result };
+        if (fallback === 'popular') return popular(v);
+        throw new GraphrecError('item/unknown', `unknown item id '${id}' in version ${v.version}; add ?fallback=popular for popular items instead`);
+      },
+      popular,
+    );
     endTime(c, 'search');
-    if (!result) throw new GraphrecError('item/unknown', `unknown item id '${id}' in version ${served.version}; add ?fallback=popular for popular items instead`);
-    return c.json({ version: served.version, id, ...result }, 200);
+    return c.json(body, 200);
   });
 
   app.openapi(recommend, async (c) => {
@@ -106,14 +119,23 @@ export function itemRoutes(app: App): void {
     checkLimit('k', k, config.MAX_K);
     checkLimit('history length', history.length, config.MAX_HISTORY);
     checkLimit('exclude length', exclude.length, config.MAX_HISTORY * 4);
-    const served = c.get('served');
-    const rec = new Recommender(served);
+    const seen = new Set([...history, ...exclude]);
+    // With a storage fault the ids were not looked up: none is named unknown.
+    const popular = async (v: ServedVersion, unknown: string[] = []) => ({ version: v.version, unknown, ...(await recommender(c, v).popular(k, seen)) });
     startTime(c, 'search');
-    const result = await rec.recommend(history, k, exclude);
+    const body = await withFallback(
+      c,
+      fallback,
+      async (v) => {
+        const result = await recommender(c, v).recommend(history, k, exclude);
+        if (result) return { version: v.version, ...result };
+        if (fallback === 'popular') return popular(v, history);
+        throw new GraphrecError('item/unknown', `none of the ${history.length} history ids is known in version ${v.version}; add ?fallback=popular for popular items instead`);
+      },
+      popular,
+    );
     endTime(c, 'search');
-    if (result) return c.json({ version: served.version, ...result }, 200);
-    if (fallback === 'popular') return c.json({ version: served.version, unknown: history, ...(await rec.popular(k, new Set([...history, ...exclude]))) }, 200);
-    throw new GraphrecError('item/unknown', `none of the ${history.length} history ids is known in version ${served.version}; add ?fallback=popular for popular items instead`);
+    return c.json(body, 200);
   });
 
   app.openapi(embed, async (c) => {
@@ -122,15 +144,23 @@ export function itemRoutes(app: App): void {
     const config = c.get('config');
     checkLimit('k', k, config.MAX_K);
     checkLimit('neighbors length', neighbors.length, config.MAX_HISTORY);
-    const served = c.get('served');
-    const rec = new Recommender(served);
+    const popular = async (v: ServedVersion) => ({ version: v.version, embedding: [], unknownNeighbors: [], titleTerms: 0, ...(await recommender(c, v).popular(k)) });
     startTime(c, 'embed');
-    const result = await rec.embed(title, neighbors, k);
+    const body = await withFallback(
+      c,
+      fallback,
+      async (v) => {
+        const result = await recommender(c, v).embed(title, neighbors, k);
+        if (result.titleTerms > 0 || result.unknownNeighbors.length < neighbors.length) return { version: v.version, ...result };
+        if (fallback === 'popular') return { ...(await popular(v)), unknownNeighbors: result.unknownNeighbors };
+        throw new GraphrecError('embed/empty', `no word of the title is in the model's vocabulary and no neighbour is known, so there is nothing to embed from; add ?fallback=popular for popular items instead`);
+      },
+      popular,
+    );
     endTime(c, 'embed');
-    if (result.titleTerms === 0 && result.unknownNeighbors.length === neighbors.length) {
-      if (fallback === 'popular') return c.json({ version: served.version, ...result, embedding: [], ...(await rec.popular(k)) }, 200);
-      throw new GraphrecError('embed/empty', `no word of the title is in the model's vocabulary and no neighbour is known, so there is nothing to embed from; add ?fallback=popular for popular items instead`);
-    }
-    return c.json({ version: served.version, ...result }, 200);
+    return c.json(body, 200);
   });
 }
+
+/** The request's recommender, its prefetches kept alive past the response. */
+const recommender = (c: Context<AppEnv>, v: ServedVersion): Recommender => new Recommender(v, (read) => c.executionCtx.waitUntil(read));

@@ -20,11 +20,20 @@ export const ItemSchema = z
 /** A known product on its own (`GET /v1/items/{id}`): no score, and none of the catalogue's internal fields. */
 export const ItemDisplaySchema = z.object({ id: z.string(), ...displayFields }).openapi('ItemDisplay');
 
+/** The body's flag of a substitute answer (see `routes/degrade.ts`). */
+export const FallbackFlag = z
+  .enum(['popular', 'previous-version'])
+  .optional()
+  .openapi({
+    description:
+      "popular: the items are popular items, not personalised ones (an unknown id with ?fallback=popular, or the version's objects could not be read). previous-version: the version's objects could not be read, so the version served before it answered (its id is in `version`)",
+  });
+
 export const RecommendationSchema = z
   .object({
     version: z.string(),
     items: z.array(ItemSchema),
-    fallback: z.literal('popular').optional().openapi({ description: 'Set when the items are popular items, not personalised ones' }),
+    fallback: FallbackFlag,
   })
   .openapi('Recommendation');
 
@@ -42,5 +51,14 @@ export const errorResponses = {
   503: jsonContent(ErrorSchema, 'Artifacts unavailable or failed verification'),
 };
 
-/** `?fallback=popular`: answer an unknown id with popular items instead of 404. */
-export const FallbackQuery = z.enum(['popular', 'none']).default('none').openapi({ description: 'popular: answer unknown ids with popular items (flagged as fallback)' });
+/**
+ * `?fallback=`: `popular` also answers unknown ids with popular items instead of 404; `none` refuses every
+ * substitute, so storage faults answer 503. Absent: unknown ids 404, storage faults get a substitute.
+ */
+export const FallbackQuery = z
+  .enum(['popular', 'none'])
+  .optional()
+  .openapi({
+    description:
+      'popular: answer unknown ids with popular items (flagged as fallback). none: no substitute at all, so an unreadable artifact answers 503. Absent: unknown ids answer 404; an unreadable artifact is answered by the previous version or popular items, flagged',
+  });

@@ -22,7 +22,20 @@ export interface Recommendation {
  * a shopper's history, and a new product through the forward pass.
  */
 export class Recommender {
-  constructor(private readonly v: ServedVersion) {}
+  /**
+   * @param keepAlive takes the reads a request starts ahead of need (prefetches): in workerd they go to
+   *   `ctx.waitUntil`, else the runtime drops them when the response is sent and a later request waiting
+   *   on the same cache entry is left to the LRU's orphan timeout.
+   */
+  constructor(
+    private readonly v: ServedVersion,
+    private readonly keepAlive: (read: Promise<unknown>) => void = () => {},
+  ) {}
+
+  /** Starts a read the request may not wait for. */
+  private prefetch(read: Promise<unknown>): void {
+    this.keepAlive(read.catch(() => undefined));
+  }
 
   private async search(query: Float32Array, k: number, exclude: Set<number>): Promise<ServedItem[]> {
     const { index, quantization } = this.v.manifest;
@@ -38,7 +51,7 @@ export class Recommender {
 
   /** Starts reading the row blocks an item's first neighbours are in (named by its catalogue entry). */
   private prefetchNearRows(entry: CatalogueEntry): void {
-    for (const ref of entry.nearBlocks ?? []) this.v.rowBlock(ref >>> 16, (ref & 0xffff) * this.v.blockRows(ref >>> 16)).catch(() => undefined);
+    for (const ref of entry.nearBlocks ?? []) this.prefetch(this.v.rowBlock(ref >>> 16, (ref & 0xffff) * this.v.blockRows(ref >>> 16)));
   }
 
   /** Entries of the known ids (in order) and the unknown ids. */
@@ -61,7 +74,7 @@ export class Recommender {
     const entry = await this.v.entry(id);
     if (!entry) return undefined;
     if (k > this.v.manifest.similar.depth) {
-      this.v.shard(entry.shard).catch(() => undefined); // the likeliest probe, loaded beside the item's code
+      this.prefetch(this.v.shard(entry.shard)); // the likeliest probe, loaded beside the item's code
       return { items: await this.search(await this.v.vector(entry), k, new Set([entry.key])) };
     }
     // The neighbours' row blocks are requested now, with the lists, rather than after reading them.
@@ -80,7 +93,7 @@ export class Recommender {
     // The history's own shards are the likeliest probes (shards are k-means cells): their loads start
     // now, beside the reads of the items' codes, rather than after the query is known.
     const { nprobe } = this.v.manifest.index;
-    for (const shard of [...new Set(known.map((e) => e.shard))].slice(0, nprobe)) this.v.shard(shard).catch(() => undefined);
+    for (const shard of [...new Set(known.map((e) => e.shard))].slice(0, nprobe)) this.prefetch(this.v.shard(shard));
     // And a short history's hits are mostly its items' own neighbours: their rows are read now too.
     if (known.length <= NEAR_ROWS_HISTORY) known.forEach((e) => this.prefetchNearRows(e));
     const excluded = await this.lookup(excludeIds);

@@ -6,45 +6,62 @@ import type { AsyncLru } from './lru.ts';
 import type { Cached } from './served-version.ts';
 import { ServedVersion } from './served-version.ts';
 import type { VersionObjects } from './objects.ts';
+import type { ResilientBucket } from './resilient-bucket.ts';
+
+const text = new TextDecoder();
 
 /**
  * Follows `<model>/CURRENT`: re-reads it at most every `ttlMs`, loads and
  * verifies the manifest it names, and hands out the {@link ServedVersion}.
  * A failed refresh keeps serving the version it had; with none, requests get
- * `artifact/no-version` (503).
+ * `artifact/no-version` (503). The version it served before the current one
+ * is kept as {@link previous}: a request the current version cannot answer
+ * for want of a readable object may be answered by it as a whole.
  */
 export class CurrentVersion {
   private served: ServedVersion | undefined;
+  /** The version served before the current one in this isolate, if any. */
+  previous: ServedVersion | undefined;
   private checkedAt = -Infinity;
   private refreshing: Promise<ServedVersion> | undefined;
+  private refreshStarted = 0;
   lastError: string | undefined;
 
   constructor(
-    private readonly bucket: R2Bucket,
+    private readonly bucket: ResilientBucket,
     private readonly keys: ObjectKeys,
     private readonly objects: VersionObjects,
     private readonly cache: AsyncLru<Cached>,
     private readonly ttlMs: number,
+    /** A refresh pending this long was orphaned (its request was cancelled, and workerd dropped its I/O): start another. */
+    private readonly staleMs = Number.POSITIVE_INFINITY,
   ) {}
 
   async get(now = Date.now()): Promise<ServedVersion> {
     if (this.served && now - this.checkedAt < this.ttlMs) return this.served;
-    this.refreshing ??= this.refresh(now).finally(() => (this.refreshing = undefined));
+    if (!this.refreshing || now - this.refreshStarted > this.staleMs) {
+      this.refreshStarted = now;
+      const refreshing: Promise<ServedVersion> = this.refresh(now).finally(() => {
+        if (this.refreshing === refreshing) this.refreshing = undefined;
+      });
+      this.refreshing = refreshing;
+    }
     return this.refreshing;
   }
 
   private async refresh(now: number): Promise<ServedVersion> {
     try {
-      const object = await this.bucket.get(this.keys.current);
-      if (!object) throw new GraphrecError('artifact/no-version', `nothing is published yet (no ${this.keys.current})`);
-      const pointer = parseArtifactJson(CurrentPointerSchema, await object.text(), 'CURRENT', 'artifact/corrupt');
+      const current = await this.bucket.read(this.keys.current, 'CURRENT');
+      if (!current) throw new GraphrecError('artifact/no-version', `nothing is published yet (no ${this.keys.current})`);
+      const pointer = parseArtifactJson(CurrentPointerSchema, text.decode(current), 'CURRENT', 'artifact/corrupt');
       if (this.served?.version !== pointer.version || this.served.manifestSha256 !== pointer.manifestSha256) {
-        const manifestObject = await this.bucket.get(this.keys.object(pointer.version, 'manifest.json'));
-        if (!manifestObject) throw new GraphrecError('artifact/missing', `CURRENT names version ${pointer.version}, whose manifest is missing`);
-        const bytes = new Uint8Array(await manifestObject.arrayBuffer());
-        if ((await sha256Hex(bytes)) !== pointer.manifestSha256) throw new GraphrecError('artifact/corrupt', `the manifest of ${pointer.version} does not match the checksum CURRENT gives`);
-        const manifest = parseManifest(new TextDecoder().decode(bytes), `manifest of ${pointer.version}`);
+        const bytes = await this.bucket.read(this.keys.object(pointer.version, 'manifest.json'), `manifest of ${pointer.version}`, {
+          verify: { check: async (b) => (await sha256Hex(b)) === pointer.manifestSha256, refusal: () => `the manifest of ${pointer.version} does not match the checksum CURRENT gives` },
+        });
+        if (!bytes) throw new GraphrecError('artifact/missing', `CURRENT names version ${pointer.version}, whose manifest is missing`);
+        const manifest = parseManifest(text.decode(bytes), `manifest of ${pointer.version}`);
         if (manifest.version !== pointer.version) throw new GraphrecError('artifact/corrupt', `CURRENT names ${pointer.version} but its manifest says ${manifest.version}`);
+        if (this.served && this.served.version !== manifest.version) this.previous = this.served;
         this.served = new ServedVersion(manifest, pointer.manifestSha256, this.objects, this.cache, this.keys);
       }
       this.checkedAt = now;

@@ -2,6 +2,8 @@ interface Entry<V> {
   promise: Promise<V>;
   bytes: number;
   settled: boolean;
+  /** `Date.now()` when the load started. */
+  started: number;
   value?: V;
   error?: unknown;
 }
@@ -16,12 +18,19 @@ const POLL_MS = 2;
  * pressure at 1M items: 42–77 of 3,200 concurrent `similar` requests; none
  * with this). So the waiter polls the entry on timers of its own and settles
  * its own promise from its own context.
+ *
+ * A load can also never settle: workerd drops the pending I/O of a request
+ * once it has answered, so a load that request started in the background (a
+ * prefetch) and left behind is orphaned. A waiter takes a load older than
+ * `staleMs` (longer than a read may take with its retries) for orphaned and
+ * starts it again with `restart`; a live load judged so only costs a second read.
  */
-function awaitEntry<V>(entry: Entry<V>): Promise<V> {
+function awaitEntry<V>(entry: Entry<V>, staleMs: number, restart: () => Promise<V>): Promise<V> {
   if (entry.settled) return 'error' in entry ? Promise.reject(entry.error) : Promise.resolve(entry.value as V);
   return new Promise<V>((resolve, reject) => {
     const poll = (): void => {
-      if (!entry.settled) setTimeout(poll, POLL_MS);
+      if (!entry.settled && Date.now() - entry.started > staleMs) restart().then(resolve, reject);
+      else if (!entry.settled) setTimeout(poll, POLL_MS);
       else if ('error' in entry) reject(entry.error);
       else resolve(entry.value as V);
     };
@@ -41,10 +50,16 @@ export class AsyncLru<V> {
   loads = 0;
   hits = 0;
   evictions = 0;
+  /** Loads found orphaned (older than `staleMs`, unsettled) and started again. */
+  abandoned = 0;
 
+  /**
+   * @param staleMs age past which an unsettled load is taken for orphaned (see {@link awaitEntry}); default: never.
+   */
   constructor(
     readonly budgetBytes: number,
     private readonly sizeOf: (value: V) => number,
+    private readonly staleMs = Number.POSITIVE_INFINITY,
   ) {}
 
   get bytes(): number {
@@ -58,14 +73,17 @@ export class AsyncLru<V> {
   /** The cached value of `key`, or the result of `load()` (started once however many callers wait). */
   get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
-    if (hit) {
+    if (hit && !hit.settled && Date.now() - hit.started > this.staleMs) {
+      this.entries.delete(key);
+      this.abandoned++;
+    } else if (hit) {
       this.hits++;
       this.entries.delete(key);
       this.entries.set(key, hit);
-      return awaitEntry(hit);
+      return awaitEntry(hit, this.staleMs, () => this.get(key, load));
     }
     this.loads++;
-    const entry: Entry<V> = { promise: load(), bytes: 0, settled: false };
+    const entry: Entry<V> = { promise: load(), bytes: 0, settled: false, started: Date.now() };
     this.entries.set(key, entry);
     entry.promise.then(
       (value) => {
