@@ -64,7 +64,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use('/v1/*', async (c, next) => {
     if (c.req.path === '/v1/health' || c.req.method === 'OPTIONS') return next();
     const model = requestedModel(c.req.query('model'), c.get('config').MODEL);
-    const served = await c.get('runtime').current(model).get();
+    const served = await c.get('runtime').current(model).get(Date.now(), (work) => c.executionCtx.waitUntil(work));
     c.set('served', served);
     c.set('model', model);
     c.header('x-graphrec-model', model);

@@ -23,7 +23,7 @@ export class CurrentVersion {
   /** The version served before the current one in this isolate, if any. */
   previous: ServedVersion | undefined;
   private checkedAt = -Infinity;
-  private refreshing: Promise<ServedVersion> | undefined;
+  private refreshing: Settled<ServedVersion> | undefined;
   private refreshStarted = 0;
   lastError: string | undefined;
 
@@ -37,16 +37,27 @@ export class CurrentVersion {
     private readonly staleMs = Number.POSITIVE_INFINITY,
   ) {}
 
-  async get(now = Date.now()): Promise<ServedVersion> {
-    if (this.served && now - this.checkedAt < this.ttlMs) return this.served;
+  /**
+   * The version to answer from. Only the request that starts a refresh awaits it: workerd cancels a
+   * request resumed by another request's I/O as hung (the stress run: 11 of 150,000 answered 500). So
+   * while a refresh is in flight, other requests answer from the version held, or — before the first
+   * version is loaded — wait for the refresh on timers of their own.
+   * @param keepAlive receives the refresh this call starts (`ctx.waitUntil`), so it outlives its request.
+   */
+  get(now = Date.now(), keepAlive: (work: Promise<unknown>) => void = () => {}): Promise<ServedVersion> {
+    if (this.served && now - this.checkedAt < this.ttlMs) return Promise.resolve(this.served);
     if (!this.refreshing || now - this.refreshStarted > this.staleMs) {
       this.refreshStarted = now;
-      const refreshing: Promise<ServedVersion> = this.refresh(now).finally(() => {
-        if (this.refreshing === refreshing) this.refreshing = undefined;
-      });
+      const refreshing = settledState(this.refresh(now));
       this.refreshing = refreshing;
+      refreshing.promise.finally(() => {
+        if (this.refreshing === refreshing) this.refreshing = undefined;
+      }).catch(() => undefined);
+      keepAlive(refreshing.promise.catch(() => undefined));
+      return refreshing.promise;
     }
-    return this.refreshing;
+    if (this.served) return Promise.resolve(this.served);
+    return awaitOnOwnTimers(this.refreshing);
   }
 
   private async refresh(now: number): Promise<ServedVersion> {
@@ -77,4 +88,33 @@ export class CurrentVersion {
       throw err;
     }
   }
+}
+
+/** A promise with its outcome readable synchronously. */
+interface Settled<T> {
+  promise: Promise<T>;
+  done: boolean;
+  value?: T;
+  error?: unknown;
+}
+
+function settledState<T>(promise: Promise<T>): Settled<T> {
+  const state: Settled<T> = { promise, done: false };
+  promise.then(
+    (value) => Object.assign(state, { done: true, value }),
+    (error: unknown) => Object.assign(state, { done: true, error }),
+  );
+  return state;
+}
+
+/** Waits for another request's work by polling it on this request's own timers (see {@link CurrentVersion.get}). */
+function awaitOnOwnTimers<T>(state: Settled<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const poll = (): void => {
+      if (!state.done) setTimeout(poll, 2);
+      else if ('error' in state) reject(state.error);
+      else resolve(state.value as T);
+    };
+    poll();
+  });
 }
