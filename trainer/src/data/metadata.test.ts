@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isGraphrecError } from '../../../artifacts/src/errors.ts';
 import { Diagnostics } from './diagnostics.ts';
-import { normalizeMetadata, parseMetadataLine, parsePrice, readMetadata } from './metadata.ts';
+import { cleanTitle, normalizeMetadata, parseMetadataLine, parsePrice, readMetadata } from './metadata.ts';
 import type { ProductRecord } from './records.ts';
 import { fixtureFolder } from '../../../test/helpers/fixtures.ts';
 
@@ -59,6 +59,19 @@ describe('parsePrice', () => {
     [['$1'], undefined],
   ])('%j → %j', (input, expected) => {
     expect(parsePrice(input)).toBe(expected);
+  });
+});
+
+describe('cleanTitle', () => {
+  it.each([
+    [' Maggiano&#39;s Gift Card', "Maggiano's Gift Card"],
+    ['Vacuum --- 12 Month Warranty &gt;&gt;&gt; THT', 'Vacuum --- 12 Month Warranty >>> THT'],
+    ['Tom &amp; Jerry &quot;Set&quot; &#x2013; Blue', 'Tom & Jerry "Set" \u2013 Blue'],
+    ['AT&T card &unknown; &#0; &#99999999;', 'AT&T card &unknown; &#0; &#99999999;'],
+    ['   ', undefined],
+    [undefined, undefined],
+  ])('%j → %j', (input, expected) => {
+    expect(cleanTitle(input)).toBe(expected);
   });
 });
 

@@ -31,6 +31,24 @@ function optString(rec: Dict, field: string): string | undefined {
   return v === '' ? undefined : v;
 }
 
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/**
+ * A title as people read it: the 2018 metadata keeps HTML entities in some titles
+ * (`Maggiano&#39;s`, `&gt;&gt;&gt;` in 178 Gift Cards records), which would otherwise be
+ * shown literally and tokenised as words like `39`; surrounding spaces go too.
+ */
+export function cleanTitle(title: string | undefined): string | undefined {
+  if (title === undefined) return undefined;
+  const decoded = title.replace(/&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]+);/gi, (whole, body: string) => {
+    if (body[0] !== '#') return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
+    const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+  const trimmed = decoded.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
 function stringList(rec: Dict | undefined, field: string, label = field): string[] {
   const v = rec?.[field];
   if (v === undefined || v === null) return [];
@@ -107,7 +125,7 @@ function normalize2014(rec: Dict): ProductRecord {
   if (price !== undefined && price !== null && typeof price !== 'number') wrongType('price', 'a number', price);
   return {
     asin,
-    title: optString(rec, 'title'),
+    title: cleanTitle(optString(rec, 'title')),
     price: parsePrice(price),
     imageUrl: optString(rec, 'imUrl'),
     alsoBought: stringList(rel, 'also_bought', 'related.also_bought'),
@@ -128,7 +146,7 @@ function normalize2018(rec: Dict): ProductRecord {
   const category = stringList(rec, 'category');
   return {
     asin,
-    title: optString(rec, 'title'),
+    title: cleanTitle(optString(rec, 'title')),
     price: parsePrice(price),
     imageUrl: stringList(rec, 'image')[0],
     alsoBought: stringList(rec, 'also_buy'),
