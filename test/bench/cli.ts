@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,4 +30,12 @@ export function runScript(script: string, args: string[], options: { quiet?: boo
       }
     });
   });
+}
+
+/** The real data sets beside the project (absent on a fresh clone; benchmarks skip them then). */
+export const DATASETS = join(ROOT, '..', 'shared', 'datasets');
+
+/** The `npm run` command line that reproduces `graphrec <args>`, with paths relative to the project. */
+export function cliCommand(args: readonly string[]): string {
+  return `npm run -s graphrec -- ${args.map((a) => a.replace(`${DATASETS}/`, '../shared/datasets/').replace(ROOT, '')).join(' ')}`;
 }

@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, runCli } from './cli.ts';
+import { cliCommand as cmd, DATASETS, ROOT, runCli } from './cli.ts';
 import type { Benchmark } from './types.ts';
-
-const DATASETS = join(ROOT, '..', 'shared', 'datasets');
 
 /**
  * The settings each real data set is trained with: chosen on the leave-last-out
@@ -38,7 +36,6 @@ interface RunFigures {
 
 const METHODS = ['pinsage/mean-history', 'pinsage/latest-item', 'popularity', 'itemknn', 'itemknn/latest-item', 'random'];
 const PROTOCOLS = ['user-leave-last-out', 'user-temporal'];
-const cmd = (args: string[]): string => `npm run -s graphrec -- ${args.map((a) => a.replace(`${DATASETS}/`, '../shared/datasets/').replace(ROOT, '')).join(' ')}`;
 
 async function train(label: string, data: string, flags: string[]): Promise<RunFigures> {
   const runDir = join(ROOT, '.cache', `bench-run-pinsage-${label.replace(/[^a-z0-9]+/gi, '-')}`);

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, runCli } from './cli.ts';
+import { cliCommand as cmd, ROOT, runCli } from './cli.ts';
 import type { Benchmark } from './types.ts';
 
 /**
@@ -22,7 +22,6 @@ export const synthIngestBenchmark: Benchmark = {
     const counts = synth.counts as Record<string, number>;
     const co = ingested.coPurchase as Record<string, number>;
     const rv = ingested.reviews as Record<string, number>;
-    const cmd = (args: string[]): string => `npm run -s graphrec -- ${args.map((a) => a.replace(ROOT, '')).join(' ')}`;
     const rows = [
       ['generate', `${(synth.seconds as number).toFixed(1)} s`, `${synth.peakRssMB} MB`, cmd(synthArgs)],
       ['ingest', `${(ingested.seconds as number).toFixed(1)} s`, `${ingested.peakRssMB} MB`, cmd(ingestArgs)],
