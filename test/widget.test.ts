@@ -129,21 +129,6 @@ describe('/widget.js from the Worker', () => {
   });
 });
 
-describe('ensure-chromium', () => {
-  it('names the way to get Chromium when the one it is pointed at does not exist', () => {
-    const saved = process.env.GRAPHREC_CHROMIUM;
-    process.env.GRAPHREC_CHROMIUM = join(dir, 'no-such-chromium');
-    try {
-      const r = ensureChromium({ install: false });
-      expect(r.path).toBeNull();
-      expect(r.message).toMatch(/not an executable file[\s\S]*apt-get install -y chromium[\s\S]*GRAPHREC_CHROMIUM=/);
-    } finally {
-      if (saved === undefined) delete process.env.GRAPHREC_CHROMIUM;
-      else process.env.GRAPHREC_CHROMIUM = saved;
-    }
-  });
-});
-
 describe.skipIf(!chromium.path)('<graphrec-recs> in Chromium', () => {
   it('shows a skeleton while loading, then k cards for a known product exactly as the API answers', async () => {
     const product = asins[5]!;

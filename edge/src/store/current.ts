@@ -6,6 +6,7 @@ import type { AsyncLru } from './lru.ts';
 import type { Cached } from './served-version.ts';
 import { ServedVersion } from './served-version.ts';
 import type { VersionObjects } from './objects.ts';
+import { awaitOnOwnTimers, settledState, type Settled } from './own-timers.ts';
 import type { ResilientBucket } from './resilient-bucket.ts';
 
 const text = new TextDecoder();
@@ -24,7 +25,6 @@ export class CurrentVersion {
   previous: ServedVersion | undefined;
   private checkedAt = -Infinity;
   private refreshing: Settled<ServedVersion> | undefined;
-  private refreshStarted = 0;
   lastError: string | undefined;
 
   constructor(
@@ -46,9 +46,8 @@ export class CurrentVersion {
    */
   get(now = Date.now(), keepAlive: (work: Promise<unknown>) => void = () => {}): Promise<ServedVersion> {
     if (this.served && now - this.checkedAt < this.ttlMs) return Promise.resolve(this.served);
-    if (!this.refreshing || now - this.refreshStarted > this.staleMs) {
-      this.refreshStarted = now;
-      const refreshing = settledState(this.refresh(now));
+    if (!this.refreshing || now - this.refreshing.started > this.staleMs) {
+      const refreshing = settledState(this.refresh(now), now);
       this.refreshing = refreshing;
       refreshing.promise.finally(() => {
         if (this.refreshing === refreshing) this.refreshing = undefined;
@@ -88,33 +87,4 @@ export class CurrentVersion {
       throw err;
     }
   }
-}
-
-/** A promise with its outcome readable synchronously. */
-interface Settled<T> {
-  promise: Promise<T>;
-  done: boolean;
-  value?: T;
-  error?: unknown;
-}
-
-function settledState<T>(promise: Promise<T>): Settled<T> {
-  const state: Settled<T> = { promise, done: false };
-  promise.then(
-    (value) => Object.assign(state, { done: true, value }),
-    (error: unknown) => Object.assign(state, { done: true, error }),
-  );
-  return state;
-}
-
-/** Waits for another request's work by polling it on this request's own timers (see {@link CurrentVersion.get}). */
-function awaitOnOwnTimers<T>(state: Settled<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const poll = (): void => {
-      if (!state.done) setTimeout(poll, 2);
-      else if ('error' in state) reject(state.error);
-      else resolve(state.value as T);
-    };
-    poll();
-  });
 }
