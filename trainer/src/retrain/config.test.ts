@@ -11,7 +11,7 @@ describe('parseRetrainConfig', () => {
     expect(c.gate).toEqual({ metric: 'held-out-edges/graphsage/hr@10', tolerance: 0.01, onMissingLive: 'refuse' });
     expect(c.lock).toEqual({ ttlSeconds: 900, waitSeconds: 0 });
     expect(c.training).toMatchObject({ epochs: 30, inputDim: 64 });
-    expect(parseRetrainConfig({ ...minimal, model: 'pinsage' }, '/').gate.metric).toBe('user-leave-last-out/pinsage/hr@10');
+    expect(parseRetrainConfig({ ...minimal, model: 'pinsage' }, '/').gate.metric).toBe('user-leave-last-out/pinsage/mean-history/hr@10');
     expect(parseRetrainConfig({ ...minimal, protocol: 'gae' }, '/').gate.metric).toBe('gae/graphsage/auc');
   });
 

@@ -80,7 +80,7 @@ export type RetrainConfig = ParsedConfig & { readonly gate: ParsedConfig['gate']
 
 /** The gate metric when the config names none: the served method's HR@10 under the model's honest protocol. */
 export function defaultGateMetric(config: Pick<ParsedConfig, 'model'> & { protocol?: string }): string {
-  if (config.model === 'pinsage') return 'user-leave-last-out/pinsage/hr@10';
+  if (config.model === 'pinsage') return 'user-leave-last-out/pinsage/mean-history/hr@10';
   return config.protocol === 'gae' ? 'gae/graphsage/auc' : 'held-out-edges/graphsage/hr@10';
 }
 
