@@ -43,16 +43,16 @@ const env = (): NodeJS.ProcessEnv => ({ ...process.env, ...s3.env });
 const open = (t: Target): Promise<ObjectStore> => openTarget(t, {}, env());
 const quiet: RetrainOptions = { openStore: open };
 
-async function inspect(prefix: string) {
+async function inspect(prefix: string, model: 'graphsage' | 'pinsage' = 'graphsage') {
   const store = await open(parseTarget(`s3://${s3.bucket}/${prefix}`, { endpoint: s3.endpoint }));
-  const keys = objectKeys(prefix, 'graphsage');
+  const keys = objectKeys(prefix, model);
   const rkeys = retrainKeys(keys.root);
   const json = async (key: string) => {
     const body = await store.get(key);
     return body === null ? null : (JSON.parse(new TextDecoder().decode(await readAll(body))) as unknown);
   };
   try {
-    const loc = { store, keys, model: 'graphsage' as const };
+    const loc = { store, keys, model };
     const runs = (await store.list(rkeys.runsRoot)).map((o) => o.key);
     const last = await json(rkeys.last);
     const lock = await json(rkeys.lock);
@@ -165,5 +165,25 @@ describe('graphrec retrain (s3rver with conditional writes)', () => {
     expect(state.current).toBe(rerun.record!.candidate!.version);
     expect(state.current).not.toBe(live);
     expect(state.last).toMatchObject({ runId: rerun.runId, status: 'published', gate: { decision: 'publish' }, live: { version: live } });
+  });
+});
+
+describe('graphrec retrain of PinSage', () => {
+  const pinsage = (prefix: string, training: Record<string, unknown>): RetrainConfig =>
+    parseRetrainConfig({ ...configJson(prefix), model: 'pinsage', training: { epochs: 3, dim: 16, batchSize: 128, ...training } }, dir);
+
+  it('publishes under its default gate metric, then refuses an untrained model', async () => {
+    const first = await retrain(pinsage('pins', {}), quiet);
+    expect(first.outcome).toBe('published');
+    const state = await inspect('pins', 'pinsage');
+    expect(state.current).toBe(first.record!.candidate!.version);
+    expect(state.last).toMatchObject({ status: 'published', gate: { decision: 'first', metric: 'user-leave-last-out/pinsage/mean-history/hr@10' } });
+    expect(state.last!.gate!.candidate).toBeGreaterThan(0);
+
+    const worse = await retrain(pinsage('pins', { epochs: 1, learningRate: 1e-6 }), quiet);
+    expect(worse.outcome).toBe('refused');
+    const after = await inspect('pins', 'pinsage');
+    expect(after.current).toBe(state.current);
+    expect(after.last!.gate!.candidate!).toBeLessThan(after.last!.gate!.live! - 0.02);
   });
 });
