@@ -32,10 +32,10 @@ describe('parsePinSageArgs', () => {
   it('maps every flag onto the config and the run options', () => {
     const a = parsePinSageArgs([
       ...base, '--epochs', '7', '--batch-size', '128', '--dim', '32', '--layers', '1', '--negatives', '4', '--lr', '0.002', '--walks', '20',
-      '--walk-length', '3', '--restart', '0.3', '--top-t', '5', '--margin', '0.3', '--id-embedding', '--score-bias', '--no-images', '--unified', '--graphsage', 'runs/sage',
+      '--walk-length', '3', '--restart', '0.3', '--top-t', '5', '--margin', '0.3', '--pair-window', '4', '--id-embedding', '--score-bias', '--no-images', '--unified', '--graphsage', 'runs/sage',
       '--seed', '9', '--backend', 'cpu', '--resume', '--no-eval', '--json',
     ]);
-    expect(a.config).toMatchObject({ epochs: 7, batchSize: 128, dim: 32, layers: 1, negatives: 4, learningRate: 0.002, walks: 20, walkLength: 3, restart: 0.3, topT: 5, margin: 0.3, idEmbedding: true, scoreBias: true, seed: 9 });
+    expect(a.config).toMatchObject({ epochs: 7, batchSize: 128, dim: 32, layers: 1, negatives: 4, learningRate: 0.002, walks: 20, walkLength: 3, restart: 0.3, topT: 5, margin: 0.3, pairWindow: 4, idEmbedding: true, scoreBias: true, seed: 9 });
     expect(a).toMatchObject({ images: false, unified: true, graphsageRun: 'runs/sage', backend: 'cpu', resume: true, evaluate: false });
     expect(Object.isFrozen(a.config)).toBe(true);
   });
@@ -53,6 +53,7 @@ describe('parsePinSageArgs', () => {
     expect(badArguments([...base, '--restart', '1.5'])).toMatch(/--restart must be a number ≥ 0 and ≤ 1/);
     expect(badArguments([...base, '--lr', 'fast'])).toMatch(/--lr must be a number/);
     expect(badArguments([...base, '--margin', '0'])).toMatch(/--margin must be a number ≥ 0.000001 and ≤ 2/);
+    expect(badArguments([...base, '--pair-window', '-1'])).toMatch(/--pair-window/);
     expect(badArguments([...base, '--backend', 'gpu'])).toMatch(/--backend must be one of tensorflow, wasm, cpu/);
     expect(badArguments([...base, '--fanouts', '10,10'])).toMatch(/Unknown option '--fanouts'[\s\S]*usage: graphrec train pinsage/);
     expect(badArguments(['pinsage', 'data/x'])).toMatch(/DATA and --out RUN are required/);

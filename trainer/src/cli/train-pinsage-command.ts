@@ -9,12 +9,12 @@ import { metricsTables } from './metrics-table.ts';
 import { parseBackend } from './parse-backend.ts';
 
 export const pinSageUsage =
-  'graphrec train pinsage DATA --out RUN [--epochs N] [--batch-size N] [--dim N] [--layers N] [--negatives N] [--lr X] [--walks N] [--walk-length N] [--restart P] [--top-t N] [--margin X] [--id-embedding] [--score-bias|--no-score-bias] [--no-images] [--unified] [--graphsage RUN] [--seed S] [--backend tensorflow|wasm|cpu] [--resume] [--no-eval] [--json]';
+  'graphrec train pinsage DATA --out RUN [--epochs N] [--batch-size N] [--dim N] [--layers N] [--negatives N] [--lr X] [--walks N] [--walk-length N] [--restart P] [--top-t N] [--margin X] [--pair-window N] [--id-embedding] [--score-bias|--no-score-bias] [--no-images] [--unified] [--graphsage RUN] [--seed S] [--backend tensorflow|wasm|cpu] [--resume] [--no-eval] [--json]';
 
 const FLAGS = {
   out: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, dim: { type: 'string' }, layers: { type: 'string' },
   negatives: { type: 'string' }, lr: { type: 'string' }, walks: { type: 'string' }, 'walk-length': { type: 'string' }, restart: { type: 'string' },
-  'top-t': { type: 'string' }, margin: { type: 'string' }, 'id-embedding': { type: 'boolean' }, 'score-bias': { type: 'boolean' }, 'no-score-bias': { type: 'boolean' }, 'no-images': { type: 'boolean' }, unified: { type: 'boolean' },
+  'top-t': { type: 'string' }, margin: { type: 'string' }, 'pair-window': { type: 'string' }, 'id-embedding': { type: 'boolean' }, 'score-bias': { type: 'boolean' }, 'no-score-bias': { type: 'boolean' }, 'no-images': { type: 'boolean' }, unified: { type: 'boolean' },
   graphsage: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, resume: { type: 'boolean' }, 'no-eval': { type: 'boolean' },
 } as const;
 
@@ -63,6 +63,7 @@ export function parsePinSageArgs(args: string[]): PinSageCommandArgs {
     restart: real('restart', { min: 0, max: 1 }),
     topT: int('top-t'),
     margin: real('margin', { min: 1e-6, max: 2 }),
+    pairWindow: int('pair-window', 0),
     idEmbedding: values['id-embedding'] === true ? true : undefined,
     scoreBias: scoreBiasFlag(values['score-bias'], values['no-score-bias']),
   });

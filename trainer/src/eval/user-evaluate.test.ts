@@ -6,7 +6,8 @@ import { isGraphrecError } from '../../../artifacts/src/errors.ts';
 import type { ReviewGraph } from '../graph/review-graph.ts';
 import { Rng } from '../util/rng.ts';
 import { formatUserBaselineTable, loadUserGraph } from './user-eval-cli.ts';
-import { USER_PROTOCOLS, evaluateUserRecommenders } from './user-evaluate.ts';
+import { leaveLastOut } from '../graph/interaction-splits.ts';
+import { USER_PROTOCOLS, evaluateUserRecommenders, userProtocolTask } from './user-evaluate.ts';
 import { toyReviewGraph, type ToyInteraction } from './user-fixtures.ts';
 import { formatUserSamples, toReportSamples } from './user-samples.ts';
 
@@ -66,8 +67,13 @@ describe('evaluateUserRecommenders on a planted cluster world', () => {
     expect(llo.find((m) => m.method === 'content/latest-item')?.note).toBe('0 items without a row');
     expect(Object.keys(llo[0].metrics!)).toEqual(expect.arrayContaining(['hr@10', 'hr@50', 'hr@100', 'hr@500', 'ndcg@10', 'mrr']));
 
+    // Validation targets the second-to-last interaction, on the same training part.
+    const validation = result.protocols.find((p) => p.protocol === 'user-leave-last-out-validation')!.methods;
+    expect(validation.find((m) => m.method === 'oracle/latest-item')?.metrics?.['hr@10']).toBe(1);
+    expect(result.tasks['user-leave-last-out-validation']).toMatchObject({ queries: 60, testInteractions: 60 });
+
     // Trained on the leave-last-out training part: never scored under the temporal split.
-    for (const p of result.protocols.slice(1)) {
+    for (const p of result.protocols.filter((x) => x.protocol.startsWith('user-temporal'))) {
       const oracleRow = p.methods.find((m) => m.method === 'oracle/latest-item')!;
       expect(oracleRow.metrics).toBeNull();
       expect(oracleRow.note).toMatch(/trained on the leave-last-out split/);
@@ -75,6 +81,21 @@ describe('evaluateUserRecommenders on a planted cluster world', () => {
     }
     expect(result.tasks['user-leave-last-out']).toMatchObject({ queries: 60, usersWithoutTest: 0 });
     expect(Object.keys(result.timings)).toContain('user-temporal/itemknn');
+  });
+
+  it('the validation protocol targets each user’s second-to-last item and leaves the last one unmasked', async () => {
+    const { graph } = await clusterWorld();
+    const split = leaveLastOut(graph);
+    const spec = USER_PROTOCOLS.find((p) => p.protocol === 'user-leave-last-out-validation')!;
+    const task = userProtocolTask(graph, spec, split);
+    expect(task.queries).toHaveLength(60);
+    for (let q = 0; q < task.queries.length; q++) {
+      const u = task.queryUsers[q];
+      const own = Array.from(graph.item.subarray(graph.userOffsets[u], graph.userOffsets[u + 1]));
+      expect(Array.from(task.relevant[q])).toEqual([own[4]]);
+      expect(Array.from(task.excluded[q])).toEqual(own.slice(0, 4).sort((a, b) => a - b));
+      expect(task.queries[q].node).toBe(own[3]);
+    }
   });
 
   it('builds sample tables: history latest first beside each scored method’s top items', async () => {
@@ -119,12 +140,12 @@ describe('evaluateUserRecommenders on a planted cluster world', () => {
       ],
       sampleUsers: 0,
     });
-    const row = (p: number) => result.protocols[p].methods.filter((m) => m.method === 'pinsage/latest-item');
-    expect(row(0)).toHaveLength(1);
-    expect(row(0)[0].metrics?.['hr@10']).toBe(1);
+    const row = (protocol: string) => result.protocols.find((p) => p.protocol === protocol)!.methods.filter((m) => m.method === 'pinsage/latest-item');
+    expect(row('user-leave-last-out')).toHaveLength(1);
+    expect(row('user-leave-last-out')[0].metrics?.['hr@10']).toBe(1);
     // The all-zero "temporal" version scores every item 0: random tie-break, not the oracle.
-    expect(row(1)).toHaveLength(1);
-    expect(row(1)[0].metrics?.['hr@10']).toBeLessThan(1);
+    expect(row('user-temporal')).toHaveLength(1);
+    expect(row('user-temporal')[0].metrics?.['hr@10']).toBeLessThan(1);
     await expect(
       evaluateUserRecommenders({ graph, embeddings: [{ name: 'p', matrix: oracle, dim: CLUSTERS, trainedOn: 'no-interactions' }, { name: 'p', matrix: oracle, dim: CLUSTERS, trainedOn: 'temporal' }] }),
     ).rejects.toThrow(/given twice/);
@@ -154,6 +175,6 @@ describe('user baselines on amazon-gift-cards-2018 (real data)', () => {
     expect(hr10('popularity')).toBeGreaterThan(hr10('random'));
     expect(result.tasks['user-temporal'].queries).toBeGreaterThan(0);
     const table = formatUserBaselineTable([{ dataset: 'gift', users: graph.numUsers, items: graph.numItems, interactions: graph.stats.interactions, evaluation: result, loadSeconds: 0, evaluateSeconds: 0 }]);
-    expect(table.split('\n').filter((l) => l.startsWith('| gift |'))).toHaveLength(3 * 4);
+    expect(table.split('\n').filter((l) => l.startsWith('| gift |'))).toHaveLength(USER_PROTOCOLS.length * 4);
   });
 });

@@ -19,6 +19,8 @@ export interface UserProtocolSpec {
   label: string;
   split: UserSplitName;
   coldItems: 'keep' | 'drop';
+  /** What is relevant: the split's test interactions (default) or its validation ones, for choosing settings. */
+  target?: 'test' | 'val';
 }
 
 /** The protocols {@link evaluateUserRecommenders} runs, in report order. */
@@ -28,6 +30,13 @@ export const USER_PROTOCOLS: readonly UserProtocolSpec[] = [
     label: 'DGL protocol: each user’s last interaction held out, query = latest training item or mean of history, seen items masked, whole catalogue ranked',
     split: 'leave-last-out',
     coldItems: 'keep',
+  },
+  {
+    protocol: 'user-leave-last-out-validation',
+    label: 'validation, for choosing settings (never for reporting): the leave-last-out split with each user’s second-to-last interaction as the target; the last is not masked, as a model being tuned cannot know it',
+    split: 'leave-last-out',
+    coldItems: 'keep',
+    target: 'val',
   },
   {
     protocol: 'user-temporal',
@@ -232,5 +241,6 @@ function protocolScorers(
 
 /** Task builder for one spec, exported so callers can inspect the exact task a protocol ranks. */
 export function userProtocolTask(graph: ReviewGraph, spec: UserProtocolSpec, split: InteractionSplit): UserRankingTask {
+  if (spec.target === 'val') split = { train: split.train, val: new Int32Array(0), test: split.val };
   return spec.split === 'leave-last-out' ? leaveLastOutTask(graph, split) : userRankingTask(graph, split, { coldItems: spec.coldItems });
 }

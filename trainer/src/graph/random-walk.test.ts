@@ -141,12 +141,25 @@ describe('coReviewedItem', () => {
     const rng = new Rng(9);
     const seen = new Map<number, number>();
     for (let k = 0; k < 3000; k++) {
-      const t = coReviewedItem(walk, 0, 1, rng);
+      const t = coReviewedItem(walk, 1, 0, rng); // interaction 1: user 0, product 1
       seen.set(t, (seen.get(t) ?? 0) + 1);
     }
     expect([...seen.keys()].sort()).toEqual([0, 2, 3]);
     for (const n of seen.values()) expect(n / 3000).toBeCloseTo(1 / 3, 1);
-    expect(coReviewedItem(walk, 1, 4, rng)).toBe(-1);
+    expect(coReviewedItem(walk, 4, 1, rng)).toBe(-1);
+  });
+
+  it('with a window, draws only among the user\'s neighbouring interactions in time, in training', () => {
+    // User 0 reviewed products 0..5 in this order; interaction 6 (product 6) is not in training.
+    const g = reviewGraphOf(1, 7, [[0, 0], [0, 1], [0, 2], [0, 3], [0, 4], [0, 5], [0, 6]]);
+    const walk = buildWalkGraph(g, Int32Array.from([0, 1, 2, 3, 4, 5]));
+    const rng = new Rng(4);
+    const draws = (e: number, window: number): number[] => [...new Set(Array.from({ length: 400 }, () => coReviewedItem(walk, e, 0, rng, window)))].sort();
+    expect(draws(2, 1)).toEqual([1, 3]);
+    expect(draws(0, 1)).toEqual([1]);
+    expect(draws(5, 2)).toEqual([3, 4]);
+    expect(draws(2, 0)).toEqual([0, 1, 3, 4, 5]);
+    expect(draws(6, 1)).toEqual([-1]);
   });
 });
 

@@ -20,6 +20,8 @@ export interface WalkGraph {
   userOffsets: Int32Array;
   /** Products of each user's training interactions, in the review graph's (time) order. */
   userItems: Int32Array;
+  /** `[interactions]`: where each training interaction sits in `userItems`; -1 for the others. */
+  interactionSlot: Int32Array;
   coPurchase?: Csr;
 }
 
@@ -71,6 +73,9 @@ export function buildWalkGraph(graph: ReviewGraph, train: Int32Array, coPurchase
   // Sorted training indices keep each user's products in time order (interactions are grouped by user, by time).
   const sorted = Int32Array.from(train).sort();
   const users = group(graph.numUsers, sorted, (e) => graph.user[e], (e) => graph.item[e]);
+  const interactionSlot = new Int32Array(n).fill(-1);
+  const cursor = users.offsets.slice(0, graph.numUsers);
+  for (const e of sorted) interactionSlot[e] = cursor[graph.user[e]]++;
   return {
     numItems: graph.numItems,
     numUsers: graph.numUsers,
@@ -78,6 +83,7 @@ export function buildWalkGraph(graph: ReviewGraph, train: Int32Array, coPurchase
     itemUsers: items.values,
     userOffsets: users.offsets,
     userItems: users.values,
+    interactionSlot,
     coPurchase,
   };
 }
@@ -93,17 +99,25 @@ function group(numKeys: number, edges: Int32Array, key: (e: number) => number, v
 }
 
 /**
- * A product other than `item` that `user` interacted with in training, drawn
- * uniformly; -1 when the user has no other. The positive of a training pair
- * (the product → user → product walk of DGL's `ItemToItemBatchSampler`).
+ * A product other than its own that training interaction `e`'s user
+ * interacted with in training, drawn uniformly; -1 when the user has no other.
+ * The positive of a training pair (the product → user → product walk of DGL's
+ * `ItemToItemBatchSampler`). With `window` > 0 the draw is among the user's
+ * `window` interactions before and after `e` in time: products a user took up
+ * together, rather than anywhere in a long history (MovieLens users average
+ * 165 ratings, most of them unrelated to each other).
  */
-export function coReviewedItem(g: WalkGraph, user: number, item: number, rng: Rng): number {
-  const from = g.userOffsets[user];
-  const deg = g.userOffsets[user + 1] - from;
-  if (deg < 2) return -1;
-  // Draw among deg - 1 slots and let the last slot stand in for `item`'s, so one draw always suffices.
-  const pick = g.userItems[from + rng.int(deg - 1)];
-  return pick === item ? g.userItems[from + deg - 1] : pick;
+export function coReviewedItem(g: WalkGraph, e: number, user: number, rng: Rng, window = 0): number {
+  const userFrom = g.userOffsets[user];
+  const userTo = g.userOffsets[user + 1];
+  const slot = g.interactionSlot[e];
+  const from = window > 0 ? Math.max(userFrom, slot - window) : userFrom;
+  const to = window > 0 ? Math.min(userTo, slot + window + 1) : userTo;
+  const deg = to - from;
+  if (deg < 2 || slot < 0) return -1;
+  // Draw among deg - 1 slots and let the last slot stand in for `e`'s own, so one draw always suffices.
+  const pick = from + rng.int(deg - 1);
+  return g.userItems[pick === slot ? to - 1 : pick];
 }
 
 /**

@@ -6,6 +6,12 @@ export const PinSageConfigSchema = z.object({
   epochs: z.number().int().nonnegative().default(10),
   /** Positive pairs per mini-batch. An epoch draws one pair per training interaction (its product and another of its user's). */
   batchSize: z.number().int().positive().default(512),
+  /**
+   * Positives come from the user's `pairWindow` interactions before and after
+   * the head's in time; 0 (the default, DGL's sampler) draws from the user's
+   * whole training history. Runs recorded before the option had 0.
+   */
+  pairWindow: z.number().int().nonnegative().default(0),
   /** Uniform random negative products per positive pair. */
   negatives: z.number().int().positive().default(2),
   learningRate: z.number().positive().default(0.005),

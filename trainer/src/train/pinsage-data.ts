@@ -18,10 +18,10 @@ export interface PinSageBatch {
 /**
  * Builds a batch from training interactions `order[from .. to)`: each gives
  * a head (its product), a tail (another product of the same user, drawn with
- * {@link coReviewedItem}; interactions whose user has no other product are
- * skipped) and `negatives` uniform random products other than the head.
+ * {@link coReviewedItem}, within `pairWindow` interactions of it when > 0;
+ * interactions whose user has no other product are skipped) and `negatives` uniform random products other than the head.
  */
-export function makePinSageBatch(graph: ReviewGraph, walk: WalkGraph, order: Int32Array, from: number, to: number, negatives: number, rng: Rng): PinSageBatch {
+export function makePinSageBatch(graph: ReviewGraph, walk: WalkGraph, order: Int32Array, from: number, to: number, negatives: number, rng: Rng, pairWindow = 0): PinSageBatch {
   const index = new DenseIndex();
   const row = (v: number): number => index.row(v);
   const head: number[] = [];
@@ -32,7 +32,7 @@ export function makePinSageBatch(graph: ReviewGraph, walk: WalkGraph, order: Int
   for (let k = from; k < to; k++) {
     const e = order[k];
     const h = graph.item[e];
-    const t = coReviewedItem(walk, graph.user[e], h, rng);
+    const t = coReviewedItem(walk, e, graph.user[e], rng, pairWindow);
     if (t < 0) continue;
     head.push(row(h));
     tail.push(row(t));

@@ -7,6 +7,9 @@ import { isGraphrecError } from '../../../artifacts/src/errors.ts';
 import { fixtureFolder } from '../../../test/helpers/fixtures.ts';
 import type { RunReportData } from '../eval/report-data.ts';
 import type { ProtocolResult } from '../eval/types.ts';
+import { readEvaluation } from '../export/export-run.ts';
+import { defaultGateMetric } from '../retrain/config.ts';
+import { metricAt } from '../retrain/gate.ts';
 import { generateSynthetic } from '../synth/generate.ts';
 import { parseGraphSageConfig } from './graphsage-config.ts';
 import { trainRun } from './graphsage-run.ts';
@@ -40,7 +43,7 @@ describe('PinSage run', () => {
     expect(Object.keys(training.splits)).toEqual(['leave-last-out', 'temporal']);
     for (const s of Object.values(training.splits)) expect(s.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
     const p = report!.protocols;
-    expect(p.map((x) => x.protocol)).toEqual(['user-leave-last-out', 'user-temporal', 'user-temporal-warm']);
+    expect(p.map((x) => x.protocol)).toEqual(['user-leave-last-out', 'user-leave-last-out-validation', 'user-temporal', 'user-temporal-warm']);
     for (const protocol of ['user-leave-last-out', 'user-temporal']) {
       const sage = metric(p, protocol, 'pinsage/mean-history')!;
       expect(sage).toBeGreaterThan(metric(p, protocol, 'popularity')!);
@@ -52,6 +55,8 @@ describe('PinSage run', () => {
     expect(html).toContain('reviewed, latest first');
     const saved = JSON.parse(await readFile(join(runDir, 'eval.json'), 'utf8')) as RunReportData;
     expect(saved.protocols).toEqual(p);
+    // The retrain gate's default metric is one this evaluation writes (as the export records it).
+    expect(metricAt(await readEvaluation(runDir), defaultGateMetric({ model: 'pinsage' }))).toBe(metric(p, 'user-leave-last-out', 'pinsage/mean-history'));
     expect(saved.userSamples!.length).toBeGreaterThan(0);
   });
 

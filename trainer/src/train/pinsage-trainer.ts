@@ -159,7 +159,7 @@ function trainEpoch(epoch: number, run: EpochContext): PinSageEpoch {
   let batches = 0;
   let pairs = 0;
   for (let step = 0; step < steps; step++) {
-    const batch = makePinSageBatch(graph, walk, order, step * config.batchSize, Math.min(order.length, (step + 1) * config.batchSize), config.negatives, rng);
+    const batch = makePinSageBatch(graph, walk, order, step * config.batchSize, Math.min(order.length, (step + 1) * config.batchSize), config.negatives, rng, config.pairWindow);
     if (batch.rows.head.length === 0) continue;
     const value = trainStep(model, optimizer, inputs, samplers, layerRngs, batch, config);
     if (!Number.isFinite(value)) {
