@@ -39,3 +39,19 @@ export const DATASETS = join(ROOT, '..', 'shared', 'datasets');
 export function cliCommand(args: readonly string[]): string {
   return `npm run -s graphrec -- ${args.map((a) => a.replace(`${DATASETS}/`, '../shared/datasets/').replace(ROOT, '')).join(' ')}`;
 }
+
+/** A run's `protocols` as `graphrec train … --json` prints them. */
+type ProtocolResults = { protocol: string; methods: { method: string; metrics: Record<string, number> | null }[] }[];
+
+/**
+ * HR@10 of `methods` under each protocol of a run's JSON (all, or those in `only`):
+ * protocol → method → value, undefined where the method was not scored.
+ */
+export function hitRatesAt10(protocols: unknown, methods: readonly string[], only?: readonly string[]): Record<string, Record<string, number | undefined>> {
+  const out: Record<string, Record<string, number | undefined>> = {};
+  for (const p of protocols as ProtocolResults) {
+    if (only && !only.includes(p.protocol)) continue;
+    out[p.protocol] = Object.fromEntries(methods.map((m) => [m, p.methods.find((x) => x.method === m)?.metrics?.['hr@10'] ?? undefined]));
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cliCommand, DATASETS, ROOT, runCli } from './cli.ts';
+import { cliCommand, DATASETS, hitRatesAt10, ROOT, runCli } from './cli.ts';
 
 /**
  * GraphSAGE on the real graphs beside the project: Gift Cards' also_buy edges
@@ -22,8 +22,6 @@ const PROTOCOLS: readonly [string, string][] = [
 ];
 const METHODS = ['graphsage', 'graphsage+popularity', 'popularity', 'common-neighbours', 'adamic-adar', 'itemknn', 'tfidf', 'random'];
 
-type Protocols = { protocol: string; methods: { method: string; metrics: Record<string, number> | null }[] }[];
-
 interface RealRun {
   label: string;
   command: string;
@@ -41,10 +39,7 @@ async function train(label: string, dataset: string, flags: string[]): Promise<R
   await rm(runDir, { recursive: true, force: true });
   const args = ['train', 'graphsage', join(DATASETS, dataset), '--out', runDir, '--backend', 'wasm', ...flags];
   const r = await runCli(args);
-  const hr10: RealRun['hr10'] = {};
-  for (const p of r.protocols as Protocols) {
-    hr10[p.protocol] = Object.fromEntries(METHODS.map((m) => [m, p.methods.find((x) => x.method === m)?.metrics?.['hr@10'] ?? undefined]));
-  }
+  const hr10 = hitRatesAt10(r.protocols, METHODS);
   const data = r.data as Record<string, number>;
   return { label, command: cliCommand(args), nodes: data.nodes, edges: data.edges, trainSeconds: r.trainSeconds as number, epochs: r.epochs as number, peakRssMB: r.peakRssMB as number, hr10 };
 }

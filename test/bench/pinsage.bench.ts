@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cliCommand as cmd, DATASETS, ROOT, runCli } from './cli.ts';
+import { cliCommand as cmd, DATASETS, hitRatesAt10, ROOT, runCli } from './cli.ts';
 import type { Benchmark } from './types.ts';
 
 /**
@@ -21,8 +21,6 @@ const REAL: readonly { dataset: string; flags: string[] }[] = [
 /** A synthetic set with an image vector for every product (the generator's default up to 20,000 products). */
 const SYNTH = { products: 2000, users: 2000, categories: 40, seed: 1 };
 const SYNTH_FLAGS = ['--epochs', '5'];
-
-type Protocols = { protocol: string; methods: { method: string; metrics: Record<string, number> | null }[] }[];
 
 interface RunFigures {
   label: string;
@@ -45,11 +43,7 @@ async function train(label: string, data: string, flags: string[]): Promise<RunF
   await rm(runDir, { recursive: true, force: true });
   const args = ['train', 'pinsage', data, '--out', runDir, '--backend', 'wasm', ...flags];
   const r = await runCli(args);
-  const protocols = r.protocols as Protocols;
-  const hr10: RunFigures['hr10'] = {};
-  for (const p of protocols.filter((x) => PROTOCOLS.includes(x.protocol))) {
-    hr10[p.protocol] = Object.fromEntries(METHODS.map((m) => [m, p.methods.find((x) => x.method === m)?.metrics?.['hr@10']]));
-  }
+  const hr10 = hitRatesAt10(r.protocols, METHODS, PROTOCOLS);
   return {
     label,
     command: cmd(args),

@@ -19,7 +19,8 @@ export interface PinSageBatch {
  * Builds a batch from training interactions `order[from .. to)`: each gives
  * a head (its product), a tail (another product of the same user, drawn with
  * {@link coReviewedItem}, within `pairWindow` interactions of it when > 0;
- * interactions whose user has no other product are skipped) and `negatives` uniform random products other than the head.
+ * interactions whose user has no other product are skipped) and `negatives`
+ * uniform random products other than the head.
  */
 export function makePinSageBatch(graph: ReviewGraph, walk: WalkGraph, order: Int32Array, from: number, to: number, negatives: number, rng: Rng, pairWindow = 0): PinSageBatch {
   const index = new DenseIndex();
