@@ -33,7 +33,7 @@ describe('graphrec train pinsage / eval', () => {
     expect(train.json).toMatchObject({ ok: true, command: 'train', model: 'pinsage', backend: 'wasm', epochs: 2, images: true, unifiedGraph: false, transductive: false });
     expect(train.json.secondsPerEpoch).toBeGreaterThan(0);
     const protocols = train.json.protocols as Protocols;
-    expect(protocols.map((p) => p.protocol)).toEqual(['user-leave-last-out', 'user-leave-last-out-validation', 'user-temporal', 'user-temporal-warm']);
+    expect(protocols.map((p) => p.protocol)).toEqual(['user-leave-last-out', 'user-leave-last-out-validation', 'user-temporal', 'user-temporal-validation', 'user-temporal-warm']);
     for (const p of protocols) expect(p.methods.find((m) => m.method === 'pinsage/mean-history')?.metrics).toHaveProperty('hr@500');
     const served = JSON.parse(readFileSync(join(run, 'model', 'items.json'), 'utf8')) as { ids: string[] };
     expect(served.ids.length).toBe((train.json.data as { items: number }).items);

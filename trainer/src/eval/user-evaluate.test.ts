@@ -6,7 +6,7 @@ import { isGraphrecError } from '../../../artifacts/src/errors.ts';
 import type { ReviewGraph } from '../graph/review-graph.ts';
 import { Rng } from '../util/rng.ts';
 import { formatUserBaselineTable, loadUserGraph } from './user-eval-cli.ts';
-import { leaveLastOut } from '../graph/interaction-splits.ts';
+import { leaveLastOut, temporalSplit } from '../graph/interaction-splits.ts';
 import { USER_PROTOCOLS, evaluateUserRecommenders, userProtocolTask } from './user-evaluate.ts';
 import { toyReviewGraph, type ToyInteraction } from './user-fixtures.ts';
 import { formatUserSamples, toReportSamples } from './user-samples.ts';
@@ -95,6 +95,25 @@ describe('evaluateUserRecommenders on a planted cluster world', () => {
       expect(Array.from(task.relevant[q])).toEqual([own[4]]);
       expect(Array.from(task.excluded[q])).toEqual(own.slice(0, 4).sort((a, b) => a - b));
       expect(task.queries[q].node).toBe(own[3]);
+    }
+  });
+
+  it('the temporal validation protocol targets the middle 10% by time and leaves the test period unmasked', async () => {
+    // Ten steps per user, users interleaved in time: steps 0–7 train, 8 validation, 9 test.
+    const rows: ToyInteraction[] = [];
+    for (let u = 0; u < 30; u++) for (let t = 0; t < 10; t++) rows.push([`u${u}`, `i${(u + t * 7) % 50}`, t * 30 + u]);
+    const graph = await toyReviewGraph(rows);
+    const spec = USER_PROTOCOLS.find((p) => p.protocol === 'user-temporal-validation')!;
+    const task = userProtocolTask(graph, spec, temporalSplit(graph));
+    expect(task.queries).toHaveLength(30);
+    const id = (u: number, t: number): number => graph.asins.indexOf(`i${(u + t * 7) % 50}`);
+    for (let q = 0; q < task.queries.length; q++) {
+      const u = Number(graph.userIds[task.queryUsers[q]].slice(1));
+      const train = Array.from({ length: 8 }, (_, t) => id(u, t));
+      expect(Array.from(task.relevant[q])).toEqual([id(u, 8)]);
+      expect(Array.from(task.excluded[q])).toEqual([...train].sort((a, b) => a - b));
+      expect(task.queries[q].node).toBe(id(u, 7));
+      expect(Array.from(task.excluded[q])).not.toContain(id(u, 9));
     }
   });
 

@@ -45,6 +45,13 @@ export const USER_PROTOCOLS: readonly UserProtocolSpec[] = [
     coldItems: 'keep',
   },
   {
+    protocol: 'user-temporal-validation',
+    label: 'validation of the temporal protocol, for choosing its settings and query (never for reporting): the 80/10/10 split with the middle 10% (by time) as the target; history = the first 80%',
+    split: 'temporal',
+    coldItems: 'keep',
+    target: 'val',
+  },
+  {
     protocol: 'user-temporal-warm',
     label: 'study protocol, warm items only: as above, but only items with training interactions are ranked or relevant',
     split: 'temporal',

@@ -43,7 +43,7 @@ describe('PinSage run', () => {
     expect(Object.keys(training.splits)).toEqual(['leave-last-out', 'temporal']);
     for (const s of Object.values(training.splits)) expect(s.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
     const p = report!.protocols;
-    expect(p.map((x) => x.protocol)).toEqual(['user-leave-last-out', 'user-leave-last-out-validation', 'user-temporal', 'user-temporal-warm']);
+    expect(p.map((x) => x.protocol)).toEqual(['user-leave-last-out', 'user-leave-last-out-validation', 'user-temporal', 'user-temporal-validation', 'user-temporal-warm']);
     for (const protocol of ['user-leave-last-out', 'user-temporal']) {
       const sage = metric(p, protocol, 'pinsage/mean-history')!;
       expect(sage).toBeGreaterThan(metric(p, protocol, 'popularity')!);
