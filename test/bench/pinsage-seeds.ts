@@ -47,29 +47,35 @@ export interface Verdict {
   query: (typeof QUERIES)[number];
   validation: number;
   pinsage: number[];
+  /** PinSage with the popularity prior (weight chosen on the same validation protocol), same query. */
+  withPrior: number[];
   popularity: number;
   itemknn: number;
   itemknnLatest: number;
   /** Seeds whose PinSage test HR@10 is above popularity's on the same run. */
   seedsAbovePopularity: number;
+  /** The same for PinSage with the prior. */
+  seedsWithPriorAbovePopularity: number;
 }
 
 /** The verdict of each test protocol for one data set; the query is chosen on validation, never on the test rows. */
 export function verdicts(runs: SeededRuns): Verdict[] {
   return TEST_PROTOCOLS.map(({ test, validation, name }) => {
     const query = QUERIES.reduce((best, q) => (mean(valuesOf(runs, validation, q)) > mean(valuesOf(runs, validation, best)) ? q : best), QUERIES[0]);
-    const pinsage = valuesOf(runs, test, query);
-    const seedsAbovePopularity = runs.hr10.filter((r) => (r[test]?.[query] ?? -1) > (r[test]?.popularity ?? Infinity)).length;
+    const prior = query.replace('pinsage/', 'pinsage+popularity/');
+    const above = (method: string): number => runs.hr10.filter((r) => (r[test]?.[method] ?? -1) > (r[test]?.popularity ?? Infinity)).length;
     return {
       label: runs.label,
       protocol: name,
       query,
       validation: mean(valuesOf(runs, validation, query)),
-      pinsage,
+      pinsage: valuesOf(runs, test, query),
+      withPrior: valuesOf(runs, test, prior),
       popularity: mean(valuesOf(runs, test, 'popularity')),
       itemknn: mean(valuesOf(runs, test, 'itemknn')),
       itemknnLatest: mean(valuesOf(runs, test, 'itemknn/latest-item')),
-      seedsAbovePopularity,
+      seedsAbovePopularity: above(query),
+      seedsWithPriorAbovePopularity: above(prior),
     };
   });
 }

@@ -7,6 +7,7 @@ import { adamicAdarScorer, commonNeighborsScorer, itemKnnScorer, popularityScore
 import { embeddingScorer, rowOf } from './embedding-scorer.ts';
 import { linkPrediction } from './link-prediction.ts';
 import { coldStartTask, heldOutEdgeTask, nodeQuery, studyProtocolTask, type NodeRankingTask } from './protocols.ts';
+import { popularityPriorScorer, tunePopularityWeight } from './popularity-prior.ts';
 import { evaluateRanking } from './ranking.ts';
 import type { SampleRecommendation } from './report-data.ts';
 import type { MethodResult, ProtocolResult, Query, Scorer, TrainingView } from './types.ts';
@@ -29,44 +30,24 @@ function graphSageScorer(weights: GraphSageWeights, emb: GraphEmbeddings): Score
   );
 }
 
-/**
- * The learned scores plus a popularity prior, `cos + β · log(1 + deg) / log(1 + maxDeg)`,
- * for small dense graphs where popularity alone is strong. β is tuned on the
- * validation edges (never the test edges), so it is a model choice, not a peek.
- */
-function popularityAwareScorer(base: Scorer, view: TrainingView, beta: number): Scorer {
-  const n = view.graph.numNodes;
-  const prior = new Float32Array(n);
-  let maxDeg = 1;
-  for (let v = 0; v < n; v++) maxDeg = Math.max(maxDeg, view.graph.offsets[v + 1] - view.graph.offsets[v]);
-  for (let v = 0; v < n; v++) prior[v] = (beta * Math.log1p(view.graph.offsets[v + 1] - view.graph.offsets[v])) / Math.log1p(maxDeg);
-  return {
-    name: 'graphsage+popularity',
-    async scoreBlock(queries, out) {
-      await base.scoreBlock(queries, out);
-      for (let q = 0; q < queries.length; q++) for (let v = 0; v < n; v++) out[q * n + v] += prior[v];
-    },
-  };
+/** Node degrees of the training graph, the popularity the prior adds. */
+function degreesOf(graph: Csr): Int32Array {
+  return Int32Array.from({ length: graph.numNodes }, (_, v) => graph.offsets[v + 1] - graph.offsets[v]);
 }
 
-const BETAS = [0, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2];
+function popularityAwareScorer(base: Scorer, view: TrainingView, beta: number): Scorer {
+  return popularityPriorScorer(base, degreesOf(view.graph), beta, 'graphsage+popularity');
+}
 
 /** Picks β by validation HR@10 on the fitting graph (validation edges removed), with embeddings computed on that graph. */
-async function tunePopularityWeight(data: PreparedData, weights: GraphSageWeights, seed: number): Promise<{ beta: number; valHr10: number }> {
+async function tuneGraphSagePopularity(data: PreparedData, weights: GraphSageWeights, seed: number): Promise<{ beta: number; valHr10: number }> {
   if (data.splits.kind !== 'standard') return { beta: 0, valHr10: Number.NaN };
   const { fit, val, inductive } = data.splits;
   const emb = embedGraph(weights, fit, data.features);
-  const view: TrainingView = { graph: fit, features: { ...data.features } };
   const candidates = new Uint8Array(fit.numNodes);
   for (let v = 0; v < candidates.length; v++) candidates[v] = inductive.isHeldOut[v] ? 0 : 1;
   const task = heldOutEdgeTask(fit, val, data.features, candidates);
-  let best = { beta: 0, valHr10: -1 };
-  for (const beta of BETAS) {
-    const r = await evaluateRanking(task, popularityAwareScorer(graphSageScorer(weights, emb), view, beta), { seed, ks: [10] });
-    const hr = r.metrics?.['hr@10'] ?? 0;
-    if (hr > best.valHr10) best = { beta, valHr10: hr };
-  }
-  return best;
+  return tunePopularityWeight(task, graphSageScorer(weights, emb), degreesOf(fit), seed);
 }
 
 function methods(view: TrainingView, weights: GraphSageWeights, emb: GraphEmbeddings, seed: number, beta: number): Scorer[] {
@@ -146,7 +127,7 @@ export async function evaluateGraphSage(data: PreparedData, weights: GraphSageWe
   const trainGraph = splits.train;
   const emb = embedGraph(weights, trainGraph, data.features);
   const view: TrainingView = { graph: trainGraph, features: { ...data.features } };
-  const tuned = await tunePopularityWeight(data, weights, seed);
+  const tuned = await tuneGraphSagePopularity(data, weights, seed);
   const scorers = methods(view, weights, emb, seed, tuned.beta);
   const queryOf = (u: number): Query => nodeQuery(trainGraph, data.features, u);
   const protocols: ProtocolResult[] = [];

@@ -55,8 +55,19 @@ describe('evaluateUserRecommenders on a planted cluster world', () => {
       seed: 2,
     });
     expect(result.protocols.map((p) => p.protocol)).toEqual(USER_PROTOCOLS.map((p) => p.protocol));
-    const names = ['oracle/latest-item', 'oracle/mean-history', 'content/latest-item', 'content/mean-history', 'popularity', 'itemknn', 'itemknn/latest-item', 'random'];
-    for (const p of result.protocols) expect(p.methods.map((m) => m.method)).toEqual(names);
+    const own = ['oracle/latest-item', 'oracle/mean-history', 'content/latest-item', 'content/mean-history'];
+    const baselines = ['popularity', 'itemknn', 'itemknn/latest-item', 'random'];
+    for (const p of result.protocols) {
+      const spec = USER_PROTOCOLS.find((x) => x.protocol === p.protocol)!;
+      // Test protocols add each fitting embedding with a popularity prior; validation rows are what its weight is tuned on.
+      const oraclePrior = spec.split === 'leave-last-out' ? ['oracle+popularity/latest-item', 'oracle+popularity/mean-history'] : [];
+      const priors = spec.target === 'val' ? [] : [...oraclePrior, 'content+popularity/latest-item', 'content+popularity/mean-history'];
+      expect(p.methods.map((m) => m.method)).toEqual([...own, ...priors, ...baselines]);
+    }
+    // The oracle is perfect on validation, so no prior weight beats it: β = 0, and the row equals the oracle's.
+    const oraclePrior = result.protocols[0].methods.find((m) => m.method === 'oracle+popularity/latest-item')!;
+    expect(oraclePrior.note).toMatch(/^β = 0 chosen on user-leave-last-out-validation \(HR@10 1\.000\): the prior did not help/);
+    expect(oraclePrior.metrics?.['hr@10']).toBe(1);
 
     const llo = result.protocols[0].methods;
     const hr10 = (method: string): number | undefined => llo.find((m) => m.method === method)?.metrics?.['hr@10'];
@@ -136,7 +147,7 @@ describe('evaluateUserRecommenders on a planted cluster world', () => {
       expect(s.history.map((h) => h.id)).toEqual(own.slice(0, 4).reverse());
       expect(s.history[0].title).toBe(`Title of ${own[3]}`);
       expect(s.heldOut.map((h) => h.id)).toEqual([own[5]]);
-      expect(s.recommendations.map((r) => r.method)).toEqual(['oracle/latest-item', 'oracle/mean-history', 'popularity', 'itemknn', 'itemknn/latest-item', 'random']);
+      expect(s.recommendations.map((r) => r.method)).toEqual(['oracle/latest-item', 'oracle/mean-history', 'oracle+popularity/latest-item', 'oracle+popularity/mean-history', 'popularity', 'itemknn', 'itemknn/latest-item', 'random']);
       const oracleTop = s.recommendations[0].items;
       expect(oracleTop).toHaveLength(4);
       expect(oracleTop.some((i) => i.hit && i.id === own[5])).toBe(true);
@@ -145,7 +156,7 @@ describe('evaluateUserRecommenders on a planted cluster world', () => {
     const text = formatUserSamples(result.samples);
     expect(text).toContain(`user ${result.samples[0].user}`);
     expect(text).toMatch(/\*Title of c\di\d\*/);
-    expect(toReportSamples(result.samples)).toHaveLength(2 * 6);
+    expect(toReportSamples(result.samples)).toHaveLength(2 * 8);
   });
 
   it('takes one version of a method per split and scores each protocol with its own version', async () => {

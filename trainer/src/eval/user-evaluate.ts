@@ -5,7 +5,8 @@ import type { ReviewGraph } from '../graph/review-graph.ts';
 import { silentProgress, type Progress } from '../util/progress.ts';
 import { evaluateRanking } from './ranking.ts';
 import type { MethodResult, ProtocolResult, Scorer } from './types.ts';
-import { trainingMatrix, userItemKnnScorer, userPopularityScorer, userRandomScorer } from './user-baselines.ts';
+import { popularityPriorScorer, tunePopularityWeight } from './popularity-prior.ts';
+import { trainingMatrix, userItemKnnScorer, userPopularityScorer, userRandomScorer, type TrainingMatrix } from './user-baselines.ts';
 import { checkShape, userEmbeddingScorer, type UserQueryMode } from './user-embeddings.ts';
 import { leaveLastOutTask, userRankingTask, type UserRankingTask, type UserTaskStats } from './user-protocols.ts';
 import { pickSampleQueries, userSampleTables, type UserSampleTable } from './user-samples.ts';
@@ -152,12 +153,26 @@ export async function evaluateUserRecommenders(input: UserEvaluationInput): Prom
     if (!scorer) embeddingScorers.set(key, (scorer = userEmbeddingScorer(e.name, e.matrix, e.dim, mode)));
     return scorer;
   };
+  // β of each embedding's popularity prior, tuned once per (method, split, query) on that split's validation protocol.
+  const priorWeights = new Map<string, Promise<{ beta: number; valHr10: number }>>();
+  const priorWeightOf = (e: UserEmbeddingInput, mode: UserQueryMode, splitName: UserSplitName, matrix: TrainingMatrix) => {
+    const key = `${e.name}\u0000${splitName}\u0000${mode}`;
+    let tuned = priorWeights.get(key);
+    if (!tuned) {
+      const validation = userProtocolTask(graph, validationSpecOf(splitName), splitOf(splitName));
+      priorWeights.set(key, (tuned = tunePopularityWeight(validation, embeddingScorerOf(e, mode), itemDegrees(matrix), options.seed)));
+    }
+    return tuned;
+  };
   const specs = USER_PROTOCOLS.filter((p) => !options.protocols || options.protocols.includes(p.protocol));
   for (const spec of specs) {
     const split = splitOf(spec.split);
     const task = userProtocolTask(graph, spec, split);
     result.tasks[spec.protocol] = task.stats;
-    const scorers = protocolScorers(graph, split, spec, options.embeddings, embeddingScorerOf, options.seed);
+    const matrix = trainingMatrix(graph, split.train);
+    // Validation rows are what the priors are tuned on, so they get none.
+    const priors = spec.target === 'val' ? [] : await priorScorers(spec, matrix, options.embeddings, embeddingScorerOf, priorWeightOf);
+    const scorers = protocolScorers(graph, matrix, spec, options.embeddings, embeddingScorerOf, priors, options.seed);
     const picks = pickSampleQueries(task, options.sampleUsers, options.seed + 7);
     const run = await rankAll(task, scorers, { seed: options.seed, topN: picks.length > 0 ? options.sampleSize : undefined }, progress, spec.protocol);
     for (const [method, seconds] of Object.entries(run.seconds)) result.timings[`${spec.protocol}/${method}`] = seconds;
@@ -214,21 +229,68 @@ function checkEmbeddings(embeddings: readonly UserEmbeddingInput[], numItems: nu
 
 type ScorerEntry = { scorer: Scorer; note?: string } | { method: string; skip: string };
 
-/** The methods of one protocol, each learned from this protocol's training part only. */
+const QUERY_MODES = ['latest-item', 'mean-history'] as const;
+
+/** The version of each embedding method trained on this protocol's split (or on no interactions), by name. */
+function fitVersions(embeddings: readonly UserEmbeddingInput[], spec: UserProtocolSpec): Map<string, UserEmbeddingInput | undefined> {
+  const out = new Map<string, UserEmbeddingInput | undefined>();
+  for (const name of new Set(embeddings.map((e) => e.name))) {
+    out.set(name, embeddings.find((e) => e.name === name && (e.trainedOn === 'no-interactions' || e.trainedOn === spec.split)));
+  }
+  return out;
+}
+
+/** The split's validation protocol, on which each prior's weight is chosen. */
+function validationSpecOf(split: UserSplitName): UserProtocolSpec {
+  const spec = USER_PROTOCOLS.find((p) => p.split === split && p.target === 'val');
+  if (!spec) throw new GraphrecError('eval/no-validation', `no validation protocol for the ${split} split`);
+  return spec;
+}
+
+/** Training users per item, the popularity the prior adds. */
+function itemDegrees(matrix: TrainingMatrix): Int32Array {
+  return Int32Array.from({ length: matrix.numItems }, (_, i) => matrix.itemOffsets[i + 1] - matrix.itemOffsets[i]);
+}
+
+/**
+ * `<name>+popularity/<query>` for each embedding this protocol may score: its
+ * cosines plus a popularity prior whose weight was chosen on the split's
+ * validation protocol (the row says which β; β = 0 means the prior did not help there).
+ */
+async function priorScorers(
+  spec: UserProtocolSpec,
+  matrix: TrainingMatrix,
+  embeddings: readonly UserEmbeddingInput[],
+  embeddingScorerOf: (e: UserEmbeddingInput, mode: UserQueryMode) => Scorer,
+  priorWeightOf: (e: UserEmbeddingInput, mode: UserQueryMode, split: UserSplitName, matrix: TrainingMatrix) => Promise<{ beta: number; valHr10: number }>,
+): Promise<ScorerEntry[]> {
+  const entries: ScorerEntry[] = [];
+  const validation = validationSpecOf(spec.split).protocol;
+  for (const [name, fit] of fitVersions(embeddings, spec)) {
+    if (!fit) continue;
+    for (const mode of QUERY_MODES) {
+      const { beta, valHr10 } = await priorWeightOf(fit, mode, spec.split, matrix);
+      const scorer = popularityPriorScorer(embeddingScorerOf(fit, mode), itemDegrees(matrix), beta, `${name}+popularity/${mode}`);
+      entries.push({ scorer, note: `β = ${beta} chosen on ${validation} (HR@10 ${valHr10.toFixed(3)})${beta === 0 ? ': the prior did not help there' : ''}` });
+    }
+  }
+  return entries;
+}
+
+/** The methods of one protocol, each learned from this protocol's training part only; `priors` go after the embeddings' own rows. */
 function protocolScorers(
   graph: ReviewGraph,
-  split: InteractionSplit,
+  matrix: TrainingMatrix,
   spec: UserProtocolSpec,
   embeddings: readonly UserEmbeddingInput[],
   embeddingScorerOf: (e: UserEmbeddingInput, mode: UserQueryMode) => Scorer,
+  priors: readonly ScorerEntry[],
   seed: number,
 ): ScorerEntry[] {
-  const matrix = trainingMatrix(graph, split.train);
   const entries: ScorerEntry[] = [];
-  for (const name of new Set(embeddings.map((e) => e.name))) {
+  for (const [name, fit] of fitVersions(embeddings, spec)) {
     const versions = embeddings.filter((e) => e.name === name);
-    const fit = versions.find((e) => e.trainedOn === 'no-interactions' || e.trainedOn === spec.split);
-    for (const mode of ['latest-item', 'mean-history'] as const) {
+    for (const mode of QUERY_MODES) {
       if (fit) {
         entries.push({ scorer: embeddingScorerOf(fit, mode), ...(fit.note ? { note: fit.note } : {}) });
       } else {
@@ -238,6 +300,7 @@ function protocolScorers(
     }
   }
   entries.push(
+    ...priors,
     { scorer: userPopularityScorer(matrix) },
     { scorer: userItemKnnScorer(matrix, 'history') },
     { scorer: userItemKnnScorer(matrix, 'latest-item') },
