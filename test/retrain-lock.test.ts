@@ -4,6 +4,8 @@ import { openLocalR2Store } from '../trainer/src/publish/local-r2-store.ts';
 import { readAll, type ObjectStore } from '../trainer/src/publish/object-store.ts';
 import { openS3Store } from '../trainer/src/publish/s3-store.ts';
 import { tryAcquireLock } from '../trainer/src/retrain/lock.ts';
+import { objectKeys } from '../artifacts/src/manifest/keys.ts';
+import { readCurrent, writeCurrent, type ModelLocation } from '../trainer/src/publish/versions.ts';
 import { newRunId } from '../trainer/src/retrain/run-record.ts';
 import { fixtureFolder } from './helpers/fixtures.ts';
 import { S3RVER_CREDENTIALS, useS3Server } from './helpers/s3-server.ts';
@@ -72,6 +74,28 @@ describe.each(['s3 (s3rver + precondition front)', 'local R2 (miniflare, native 
     const next = await tryAcquireLock(store, key, { runId: newRunId(), ttlMs: 60_000 });
     expect(next).toMatchObject({ acquired: true, tookOver: { runId: lease!.lock.runId } });
     if (next.acquired) await next.lease.release();
+  });
+
+  it('CURRENT as a compare-and-swap: a stale writer is refused, and of concurrent writers on one ETag exactly one wins', async () => {
+    const store = stores[name]!;
+    const loc: ModelLocation = { store, keys: objectKeys(`cas-${name.split(' ')[0]}`, 'graphsage'), model: 'graphsage' };
+    const version = (i: number): string => `2026112${i}T184501Z-3fa9c1d${i}`;
+    const sha = (i: number): string => String(i).repeat(64);
+    const code = (p: Promise<unknown>) => p.then(() => 'written', (err: { code?: string }) => err.code);
+
+    await writeCurrent(loc, version(1), sha(1), new Date(), { etag: null });
+    expect(await code(writeCurrent(loc, version(2), sha(2), new Date(), { etag: null }))).toBe('publish/current-moved');
+    const seen = (await store.head(loc.keys.current))!.etag!;
+    await writeCurrent(loc, version(2), sha(2), new Date(), { etag: seen });
+    // The ETag this writer read is gone: it must not overwrite the switch that happened since.
+    expect(await code(writeCurrent(loc, version(3), sha(3), new Date(), { etag: seen }))).toBe('publish/current-moved');
+    expect((await readCurrent(loc))?.version).toBe(version(2));
+
+    const now = (await store.head(loc.keys.current))!.etag!;
+    const racers = await Promise.all([3, 4, 5, 6].map((i) => code(writeCurrent(loc, version(i), sha(i), new Date(), { etag: now }))));
+    expect(racers.filter((r) => r === 'written')).toHaveLength(1);
+    expect(racers.filter((r) => r === 'publish/current-moved')).toHaveLength(3);
+    expect((await readCurrent(loc))?.version).toBe(version(3 + racers.indexOf('written')));
   });
 
   it('the heartbeat keeps a short lock alive past its TTL', async () => {

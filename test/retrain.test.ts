@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { objectKeys } from '../artifacts/src/manifest/keys.ts';
 import { RetrainLockSchema, retrainKeys, RunRecordSchema, type RunRecord } from '../artifacts/src/retrain/records.ts';
-import { readAll, type ObjectStore } from '../trainer/src/publish/object-store.ts';
+import { bytesBody, readAll, type ObjectStore } from '../trainer/src/publish/object-store.ts';
 import { openTarget, parseTarget, type Target } from '../trainer/src/publish/target.ts';
 import { listVersions, readCurrent } from '../trainer/src/publish/versions.ts';
 import { parseRetrainConfig, type RetrainConfig } from '../trainer/src/retrain/config.ts';
@@ -130,6 +130,31 @@ describe('graphrec retrain (s3rver with conditional writes)', () => {
       if (held.acquired) await held.lease.release();
       await store.close();
     }
+  });
+
+  it('a writer that moves CURRENT between the switch\'s read and its write wins: the run stops instead of overwriting it', async () => {
+    const keys = objectKeys('cas', 'graphsage');
+    const other = { version: '20261128T120000Z-0123abcd', manifestSha256: 'a'.repeat(64), publishedAt: new Date().toISOString() };
+    // Fault injection: just before the switch's conditional write of CURRENT, another writer (a manual rollback) writes it.
+    const slipIn = (store: ObjectStore): ObjectStore => {
+      const first = async (key: string) => {
+        if (key === keys.current) await store.put(key, bytesBody(new TextEncoder().encode(JSON.stringify(other))), { contentType: 'application/json' });
+      };
+      return {
+        ...store,
+        description: store.description,
+        putIfAbsent: async (...args) => (await first(args[0]), store.putIfAbsent(...args)),
+        putIfMatch: async (...args) => (await first(args[0]), store.putIfMatch(...args)),
+      };
+    };
+    const err = await retrain(config('cas'), { openStore: async (t) => slipIn(await open(t)) }).then(() => null, (e: Error & { code?: string }) => e);
+    expect(err?.code).toBe('retrain/failed');
+    expect(err?.message).toMatch(/switch/);
+    expect(err?.message).toMatch(/changed after it was read .* not overwriting it/);
+    expect(err?.message).toMatch(/CURRENT was moved by another writer/);
+    const state = await inspect('cas');
+    expect(state.current).toBe(other.version);
+    expect(state.last).toMatchObject({ status: 'failed' });
   });
 
   it('a crash mid-publish leaves the live version serving; the re-run takes over the stale lock and resumes, reusing finished stages', async () => {

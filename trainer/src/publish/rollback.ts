@@ -1,6 +1,6 @@
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { VersionIdSchema, type CurrentPointer } from '../../../artifacts/src/manifest/schema.ts';
-import { inspectVersion, readCurrent, storedVersions, writeCurrent, type ModelLocation } from './versions.ts';
+import { inspectVersion, readCurrent, storedVersions, writeCurrent, type CurrentExpectation, type ModelLocation } from './versions.ts';
 
 /** What a rollback did. */
 export interface RollbackResult {
@@ -14,10 +14,12 @@ export interface RollbackResult {
  * Points `CURRENT` at an earlier (or any other) complete version: its manifest
  * must parse and name it, and every object must be stored with the manifest's
  * size. `CURRENT` records the sha256 of the manifest bytes just read.
+ * @param options.expected make the write a compare-and-swap (see `writeCurrent`).
  * @throws GraphrecError `publish/bad-version` for a malformed id, `publish/unknown-version`
- *   when no such folder exists, `publish/partial-version` when it is incomplete.
+ *   when no such folder exists, `publish/partial-version` when it is incomplete,
+ *   `publish/current-moved` when `options.expected` no longer holds.
  */
-export async function rollback(loc: ModelLocation, version: string, now = new Date()): Promise<RollbackResult> {
+export async function rollback(loc: ModelLocation, version: string, now = new Date(), options: { expected?: CurrentExpectation } = {}): Promise<RollbackResult> {
   if (!VersionIdSchema.safeParse(version).success) throw new GraphrecError('publish/bad-version', `'${version}' is not a version id (like 20261127T184501Z-3fa9c1d2)`);
   const stored = await storedVersions(loc);
   const objects = stored.get(version);
@@ -31,6 +33,6 @@ export async function rollback(loc: ModelLocation, version: string, now = new Da
   }
   // A broken CURRENT must not block the rollback that repairs it.
   const previous = await readCurrent(loc).catch((err: unknown) => (err instanceof GraphrecError && err.code === 'publish/bad-current' ? null : Promise.reject(err)));
-  const current = await writeCurrent(loc, version, inspected.manifestSha256, now);
+  const current = await writeCurrent(loc, version, inspected.manifestSha256, now, options.expected);
   return { version, previous: previous?.version ?? null, current };
 }

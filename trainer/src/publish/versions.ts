@@ -56,12 +56,38 @@ export async function readCurrent(loc: ModelLocation): Promise<CurrentPointer | 
   return parseArtifactJson(CurrentPointerSchema, new TextDecoder().decode(bytes), loc.keys.current, 'publish/bad-current');
 }
 
-/** Writes `CURRENT` naming `version` and its manifest's sha256, then reads it back to confirm. */
-export async function writeCurrent(loc: ModelLocation, version: string, manifestSha256: string, now = new Date()): Promise<CurrentPointer> {
+/** What `CURRENT` must still be for a conditional write to go ahead: its ETag when it was read, or null when there was none. */
+export interface CurrentExpectation {
+  etag: string | null;
+}
+
+/**
+ * Writes `CURRENT` naming `version` and its manifest's sha256, then reads it back to confirm.
+ * @param expected when given, the write is a compare-and-swap: it goes ahead only if
+ *   `CURRENT` is still what the caller read, so a writer that lost its lock (or raced a
+ *   manual rollback) cannot overwrite another's switch.
+ * @throws GraphrecError `publish/current-moved` when `expected` no longer holds.
+ */
+export async function writeCurrent(loc: ModelLocation, version: string, manifestSha256: string, now = new Date(), expected?: CurrentExpectation): Promise<CurrentPointer> {
   const pointer: CurrentPointer = { version, manifestSha256, publishedAt: now.toISOString() };
   const bytes = new TextEncoder().encode(`${JSON.stringify(pointer)}\n`);
   const sha256 = await sha256Hex(bytes);
-  await withRetry(`put ${loc.keys.current}`, loc.retry ?? DEFAULT_RETRY, () => loc.store.put(loc.keys.current, bytesBody(bytes), { contentType: 'application/json', sha256 }));
+  const options = { contentType: 'application/json', sha256 };
+  const key = loc.keys.current;
+  if (!expected) {
+    await withRetry(`put ${key}`, loc.retry ?? DEFAULT_RETRY, () => loc.store.put(key, bytesBody(bytes), options));
+  } else {
+    const put = await withRetry(`conditional put ${key}`, loc.retry ?? DEFAULT_RETRY, () =>
+      expected.etag === null ? loc.store.putIfAbsent(key, bytes, options) : loc.store.putIfMatch(key, bytes, expected.etag, options),
+    );
+    if (!put.won) {
+      // A retried put can lose to its own first attempt, whose answer was lost: that is a success.
+      const now = await readCurrent(loc).catch(() => null);
+      if (now?.version !== version || now.manifestSha256 !== manifestSha256) {
+        throw new GraphrecError('publish/current-moved', `${key} changed after it was read (it now names ${now?.version ?? 'nothing readable'}); not overwriting it with ${version}`);
+      }
+    }
+  }
   const back = await readCurrent(loc);
   if (back?.version !== version || back.manifestSha256 !== manifestSha256) {
     throw new GraphrecError('publish/verify-failed', `${loc.keys.current} reads back as ${JSON.stringify(back)} after writing ${JSON.stringify(pointer)}`);

@@ -171,12 +171,16 @@ async function runStages(config: RetrainConfig, ctx: RunContext): Promise<Retrai
     stage = 'switch';
     const switched = await timed(async () => {
       await lease.renew();
+      // The ETag before the read: if CURRENT changes after it (a run that took over an
+      // expired lock, a manual rollback), the conditional write below refuses to overwrite it.
+      const seen = await loc.store.head(loc.keys.current);
       const current = await readCurrent(loc);
       if ((current?.version ?? null) !== (live?.version ?? null)) {
         throw new GraphrecError('retrain/current-moved', `CURRENT moved from ${live?.version ?? 'nothing'} to ${current?.version ?? 'nothing'} after the gate (a manual publish or rollback?); not switching`);
       }
       if (current?.version === exported.value.version) return { previous: current.version, deleted: [] as string[], already: true };
-      const result = await rollback(loc, exported.value.version);
+      const expected = seen === null ? { etag: null } : seen.etag ? { etag: seen.etag } : undefined;
+      const result = await rollback(loc, exported.value.version, new Date(), { expected });
       switchedTo = result.version;
       const pruned = await pruneVersions(loc, config.publish.keep).catch((err: unknown) => ({ deleted: [], error: String(err) }));
       return { previous: result.previous, deleted: pruned.deleted, already: false };
@@ -186,7 +190,11 @@ async function runStages(config: RetrainConfig, ctx: RunContext): Promise<Retrai
     await recorder.update({ status: 'published', finishedAt: new Date().toISOString() });
     return { ...ctx.base, outcome: 'published', record: recorder.record, stageFolder: folder.root };
   } catch (err) {
-    const still = switchedTo ? `CURRENT already names the new version ${switchedTo}` : live === undefined ? 'CURRENT was not touched' : `CURRENT still names ${live?.version ?? 'nothing'}`;
+    const moved = err instanceof GraphrecError && (err.code === 'retrain/current-moved' || err.code === 'publish/current-moved');
+    const still = switchedTo
+      ? `CURRENT already names the new version ${switchedTo}`
+      : moved ? 'CURRENT was moved by another writer and left as that writer set it'
+      : live === undefined ? 'CURRENT was not touched' : `CURRENT still names ${live?.version ?? 'nothing'}`;
     throw await fail(err, stage, recorder, still);
   }
 }
