@@ -11,6 +11,7 @@ import { launchChromium, serveProductImages, watchPage, type PageLog } from './h
 import { exportAndPublish, trainFixture } from './helpers/edge-fixture.ts';
 import { fixtureFolder } from './helpers/fixtures.ts';
 import { startHostServer, type HostServer } from './helpers/host-page.ts';
+import { expectCardsMatch, expectCleanConsole, type ApiItem } from './helpers/widget-expect.ts';
 import { computedStyles, HOSTILE_CSS, readCards, settled, SHOP_MARKUP, shopPage, STYLE_PROPS } from './helpers/widget-page.ts';
 import { freePort, startWorker, type DevWorker } from './helpers/wrangler-dev.ts';
 import { generateSynthetic } from '../trainer/src/synth/generate.ts';
@@ -31,29 +32,11 @@ let worker: DevWorker;
 let browser: Browser | undefined;
 let asins: string[];
 
-interface ApiItem {
-  id: string;
-  title: string;
-  price?: number;
-  image?: string;
-}
 async function api(path: string, json?: unknown): Promise<ApiItem[]> {
   const init = json === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) };
   const r = await fetch(worker.url + path, init);
   expect(r.status, path).toBe(200);
   return ((await r.json()) as { items: ApiItem[] }).items;
-}
-
-const usd = new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' });
-function expectCardsMatch(cards: Awaited<ReturnType<typeof readCards>>, items: ApiItem[]): void {
-  expect(cards.map((c) => c.id)).toEqual(items.map((i) => i.id));
-  cards.forEach((card, i) => {
-    const item = items[i]!;
-    expect(card.title).toBe(item.title);
-    expect(card.alt).toBe(item.title);
-    expect(card.href).toBe(`/product/${encodeURIComponent(item.id)}`);
-    expect(card.price).toBe(item.price === undefined ? null : usd.format(item.price));
-  });
 }
 
 const contexts: BrowserContext[] = [];
@@ -65,12 +48,6 @@ async function openPage(broken?: ReadonlySet<string>): Promise<{ page: Page; log
   const log = watchPage(page);
   await serveProductImages(page, broken);
   return { page, log };
-}
-
-function expectCleanConsole(log: PageLog): void {
-  expect(log.pageErrors).toEqual([]);
-  expect(log.of('error')).toEqual([]);
-  expect(log.of('warning')).toEqual([]);
 }
 
 const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
