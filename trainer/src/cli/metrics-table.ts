@@ -8,7 +8,7 @@ export function metricsTables(protocols: readonly ProtocolResult[]): string {
   return protocols
     .map((p) => {
       const present = COLUMNS.filter((c) => p.methods.some((m) => m.metrics && c in m.metrics));
-      const rows = p.methods.map((m) => [m.method, ...present.map((c) => (m.metrics ? (m.metrics[c]?.toFixed(3) ?? '') : '—')), m.metrics ? '' : `cannot score: ${m.note ?? ''}`]);
+      const rows = p.methods.map((m) => [m.method, ...present.map((c) => (m.metrics ? (m.metrics[c]?.toFixed(3) ?? '') : '—')), m.metrics ? (m.note ?? '') : `cannot score: ${m.note ?? ''}`]);
       return `${p.label}\n${table(['method', ...present, ''], rows)}`;
     })
     .join('\n\n');

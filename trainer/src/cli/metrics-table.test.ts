@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { metricsTables } from './metrics-table.ts';
+
+describe('metricsTables', () => {
+  it('prints each method’s metrics, a scored row’s caveat, and why a row could not be scored', () => {
+    const text = metricsTables([
+      {
+        protocol: 'p',
+        label: 'a protocol',
+        methods: [
+          { method: 'pinsage+popularity/mean-history', metrics: { 'hr@10': 0.1875, mrr: 0.07 }, queries: 10, note: 'β = 0.8 chosen on validation' },
+          { method: 'popularity', metrics: { 'hr@10': 0.154, mrr: 0.065 }, queries: 10 },
+          { method: 'itemknn', metrics: null, queries: 10, note: 'needs known neighbours' },
+        ],
+      },
+    ]);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('a protocol');
+    expect(lines.find((l) => l.startsWith('pinsage+popularity'))).toMatch(/0\.188\s+0\.070\s+β = 0\.8 chosen on validation$/);
+    expect(lines.find((l) => l.startsWith('popularity'))).toMatch(/0\.154\s+0\.065$/);
+    expect(lines.find((l) => l.startsWith('itemknn'))).toMatch(/—\s+—\s+cannot score: needs known neighbours$/);
+  });
+});
