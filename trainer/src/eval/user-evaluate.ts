@@ -124,7 +124,9 @@ export interface UserEvaluation {
 /**
  * Runs every user protocol × (popularity, ItemKNN on the history and on the
  * latest item, random, and each embedding with latest-item and mean-history
- * queries), on the same splits, through the one ranking engine.
+ * queries), on the same splits, through the one ranking engine. Under the test
+ * protocols each embedding also gets `<name>+popularity/<query>`: its cosines
+ * plus a popularity prior weighted by β chosen on the split's validation protocol.
  * @throws ZodError on malformed options; GraphrecError `eval/dim-mismatch` when an
  *   embedding matrix is not `[graph.numItems, dim]`, `eval/duplicate-method` when a
  *   name has two versions for one split, `eval/bad-split` on a bad split.
