@@ -1,5 +1,5 @@
 import { embedGraph, embedNewProduct, type GraphEmbeddings, type GraphSageWeights } from '../../../artifacts/src/forward/graphsage.ts';
-import { hasEdge, type Csr, type EdgeList } from '../graph/csr.ts';
+import { degree, hasEdge, type Csr, type EdgeList } from '../graph/csr.ts';
 import type { PreparedData } from '../train/graphsage-data.ts';
 import { silentProgress, type Progress } from '../util/progress.ts';
 import { Rng } from '../util/rng.ts';
@@ -32,7 +32,7 @@ function graphSageScorer(weights: GraphSageWeights, emb: GraphEmbeddings): Score
 
 /** Node degrees of the training graph, the popularity the prior adds. */
 function degreesOf(graph: Csr): Int32Array {
-  return Int32Array.from({ length: graph.numNodes }, (_, v) => graph.offsets[v + 1] - graph.offsets[v]);
+  return Int32Array.from({ length: graph.numNodes }, (_, v) => degree(graph, v));
 }
 
 function popularityAwareScorer(base: Scorer, view: TrainingView, beta: number): Scorer {

@@ -52,14 +52,18 @@ export function trainingMatrix(graph: ReviewGraph, train: Int32Array): TrainingM
   return { numUsers, numItems, userOffsets, userItems, itemOffsets, itemUsers };
 }
 
+/** `[numItems]` number of distinct training users of each item: what popularity ranks by. */
+export function itemUserCounts(matrix: TrainingMatrix): Int32Array {
+  return Int32Array.from({ length: matrix.numItems }, (_, i) => matrix.itemOffsets[i + 1] - matrix.itemOffsets[i]);
+}
+
 /**
  * Popularity: every item scored by its number of training users, the same for every user.
  * @param matrix the training matrix; scores are `[numItems]` per query.
  */
 export function userPopularityScorer(matrix: TrainingMatrix): Scorer {
-  const { numItems, itemOffsets } = matrix;
-  const counts = new Float32Array(numItems);
-  for (let i = 0; i < numItems; i++) counts[i] = itemOffsets[i + 1] - itemOffsets[i];
+  const { numItems } = matrix;
+  const counts = Float32Array.from(itemUserCounts(matrix));
   return {
     name: 'popularity',
     scoreBlock(queries, out) {

@@ -6,7 +6,7 @@ import { silentProgress, type Progress } from '../util/progress.ts';
 import { evaluateRanking } from './ranking.ts';
 import type { MethodResult, ProtocolResult, Scorer } from './types.ts';
 import { popularityPriorScorer, tunePopularityWeight } from './popularity-prior.ts';
-import { trainingMatrix, userItemKnnScorer, userPopularityScorer, userRandomScorer, type TrainingMatrix } from './user-baselines.ts';
+import { itemUserCounts, trainingMatrix, userItemKnnScorer, userPopularityScorer, userRandomScorer, type TrainingMatrix } from './user-baselines.ts';
 import { checkShape, userEmbeddingScorer, type UserQueryMode } from './user-embeddings.ts';
 import { leaveLastOutTask, userRankingTask, type UserRankingTask, type UserTaskStats } from './user-protocols.ts';
 import { pickSampleQueries, userSampleTables, type UserSampleTable } from './user-samples.ts';
@@ -155,25 +155,29 @@ export async function evaluateUserRecommenders(input: UserEvaluationInput): Prom
     if (!scorer) embeddingScorers.set(key, (scorer = userEmbeddingScorer(e.name, e.matrix, e.dim, mode)));
     return scorer;
   };
+  // A validation task is ranked as a protocol and again to tune every prior on it: built once.
+  const tasks = new Map<string, UserRankingTask>();
+  const taskOf = (spec: UserProtocolSpec): UserRankingTask => {
+    let task = tasks.get(spec.protocol);
+    if (!task) tasks.set(spec.protocol, (task = userProtocolTask(graph, spec, splitOf(spec.split))));
+    return task;
+  };
   // β of each embedding's popularity prior, tuned once per (method, split, query) on that split's validation protocol.
   const priorWeights = new Map<string, Promise<{ beta: number; valHr10: number }>>();
-  const priorWeightOf = (e: UserEmbeddingInput, mode: UserQueryMode, splitName: UserSplitName, matrix: TrainingMatrix) => {
+  const priorWeightOf = (e: UserEmbeddingInput, mode: UserQueryMode, splitName: UserSplitName, degrees: Int32Array) => {
     const key = `${e.name}\u0000${splitName}\u0000${mode}`;
     let tuned = priorWeights.get(key);
-    if (!tuned) {
-      const validation = userProtocolTask(graph, validationSpecOf(splitName), splitOf(splitName));
-      priorWeights.set(key, (tuned = tunePopularityWeight(validation, embeddingScorerOf(e, mode), itemDegrees(matrix), options.seed)));
-    }
+    if (!tuned) priorWeights.set(key, (tuned = tunePopularityWeight(taskOf(validationSpecOf(splitName)), embeddingScorerOf(e, mode), degrees, options.seed)));
     return tuned;
   };
   const specs = USER_PROTOCOLS.filter((p) => !options.protocols || options.protocols.includes(p.protocol));
   for (const spec of specs) {
     const split = splitOf(spec.split);
-    const task = userProtocolTask(graph, spec, split);
+    const task = taskOf(spec);
     result.tasks[spec.protocol] = task.stats;
     const matrix = trainingMatrix(graph, split.train);
     // Validation rows are what the priors are tuned on, so they get none.
-    const priors = spec.target === 'val' ? [] : await priorScorers(spec, matrix, options.embeddings, embeddingScorerOf, priorWeightOf);
+    const priors = spec.target === 'val' ? [] : await priorScorers(spec, itemUserCounts(matrix), options.embeddings, embeddingScorerOf, priorWeightOf);
     const scorers = protocolScorers(graph, matrix, spec, options.embeddings, embeddingScorerOf, priors, options.seed);
     const picks = pickSampleQueries(task, options.sampleUsers, options.seed + 7);
     const run = await rankAll(task, scorers, { seed: options.seed, topN: picks.length > 0 ? options.sampleSize : undefined }, progress, spec.protocol);
@@ -249,30 +253,25 @@ function validationSpecOf(split: UserSplitName): UserProtocolSpec {
   return spec;
 }
 
-/** Training users per item, the popularity the prior adds. */
-function itemDegrees(matrix: TrainingMatrix): Int32Array {
-  return Int32Array.from({ length: matrix.numItems }, (_, i) => matrix.itemOffsets[i + 1] - matrix.itemOffsets[i]);
-}
-
 /**
  * `<name>+popularity/<query>` for each embedding this protocol may score: its
- * cosines plus a popularity prior whose weight was chosen on the split's
+ * cosines plus a popularity prior (`degrees`: training users per item) whose weight was chosen on the split's
  * validation protocol (the row says which β; β = 0 means the prior did not help there).
  */
 async function priorScorers(
   spec: UserProtocolSpec,
-  matrix: TrainingMatrix,
+  degrees: Int32Array,
   embeddings: readonly UserEmbeddingInput[],
   embeddingScorerOf: (e: UserEmbeddingInput, mode: UserQueryMode) => Scorer,
-  priorWeightOf: (e: UserEmbeddingInput, mode: UserQueryMode, split: UserSplitName, matrix: TrainingMatrix) => Promise<{ beta: number; valHr10: number }>,
+  priorWeightOf: (e: UserEmbeddingInput, mode: UserQueryMode, split: UserSplitName, degrees: Int32Array) => Promise<{ beta: number; valHr10: number }>,
 ): Promise<ScorerEntry[]> {
   const entries: ScorerEntry[] = [];
   const validation = validationSpecOf(spec.split).protocol;
   for (const [name, fit] of fitVersions(embeddings, spec)) {
     if (!fit) continue;
     for (const mode of QUERY_MODES) {
-      const { beta, valHr10 } = await priorWeightOf(fit, mode, spec.split, matrix);
-      const scorer = popularityPriorScorer(embeddingScorerOf(fit, mode), itemDegrees(matrix), beta, `${name}+popularity/${mode}`);
+      const { beta, valHr10 } = await priorWeightOf(fit, mode, spec.split, degrees);
+      const scorer = popularityPriorScorer(embeddingScorerOf(fit, mode), degrees, beta, `${name}+popularity/${mode}`);
       entries.push({ scorer, note: `β = ${beta} chosen on ${validation} (HR@10 ${valHr10.toFixed(3)})${beta === 0 ? ': the prior did not help there' : ''}` });
     }
   }

@@ -82,9 +82,9 @@ export async function writeCurrent(loc: ModelLocation, version: string, manifest
     );
     if (!put.won) {
       // A retried put can lose to its own first attempt, whose answer was lost: that is a success.
-      const now = await readCurrent(loc).catch(() => null);
-      if (now?.version !== version || now.manifestSha256 !== manifestSha256) {
-        throw new GraphrecError('publish/current-moved', `${key} changed after it was read (it now names ${now?.version ?? 'nothing readable'}); not overwriting it with ${version}`);
+      const stored = await readCurrent(loc).catch(() => null);
+      if (stored?.version !== version || stored.manifestSha256 !== manifestSha256) {
+        throw new GraphrecError('publish/current-moved', `${key} changed after it was read (it now names ${stored?.version ?? 'nothing readable'}); not overwriting it with ${version}`);
       }
     }
   }

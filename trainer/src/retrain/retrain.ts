@@ -179,6 +179,7 @@ async function runStages(config: RetrainConfig, ctx: RunContext): Promise<Retrai
         throw new GraphrecError('retrain/current-moved', `CURRENT moved from ${live?.version ?? 'nothing'} to ${current?.version ?? 'nothing'} after the gate (a manual publish or rollback?); not switching`);
       }
       if (current?.version === exported.value.version) return { previous: current.version, deleted: [] as string[], already: true };
+      // S3 and R2 always return an ETag; a store that did not could not take the lock either, so the write is then plain.
       const expected = seen === null ? { etag: null } : seen.etag ? { etag: seen.etag } : undefined;
       const result = await rollback(loc, exported.value.version, new Date(), { expected });
       switchedTo = result.version;
@@ -190,7 +191,7 @@ async function runStages(config: RetrainConfig, ctx: RunContext): Promise<Retrai
     await recorder.update({ status: 'published', finishedAt: new Date().toISOString() });
     return { ...ctx.base, outcome: 'published', record: recorder.record, stageFolder: folder.root };
   } catch (err) {
-    const moved = err instanceof GraphrecError && (err.code === 'retrain/current-moved' || err.code === 'publish/current-moved');
+    const moved = isGraphrecError(err, 'retrain/current-moved') || isGraphrecError(err, 'publish/current-moved');
     const still = switchedTo
       ? `CURRENT already names the new version ${switchedTo}`
       : moved ? 'CURRENT was moved by another writer and left as that writer set it'
