@@ -44,6 +44,18 @@ async function setFaults(rules: FaultRule[]): Promise<Json[]> {
 }
 const faults = async (): Promise<Json[]> => ((await (await fetch(`${worker.url}/__faults`)).json()) as { rules: Json[] }).rules;
 const delta = (after: Json, before: Json, key: string): number => after.reads[key] - before.reads[key];
+/** Flips injected and corrupt reads counted since `before`, once neither has moved for 500 ms (10 s at most). */
+async function settledFlips(before: Json): Promise<{ flipped: number; corrupt: number }> {
+  const read = async () => ({ flipped: (await faults()).reduce((s, f) => s + f.injected, 0), corrupt: delta(await health(), before, 'corrupt') });
+  let last = await read();
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = await read();
+    if (now.flipped === last.flipped && now.corrupt === last.corrupt) return now;
+    last = now;
+  }
+  return last;
+}
 
 /** A product of shard `shard` of the export (whose lists, rows and codes are in that shard's objects). */
 const homedIn = (manifest: Manifest, exportDir: string, shard: number): string => sf.ids.find((id) => exportedEntry(exportDir, manifest, id)?.shard === shard)!;
@@ -141,7 +153,10 @@ describe('storage faults, injected under the real Worker', () => {
     const refused = await call('/v1/recommend?fallback=none', { history: [history], k: 5 });
     expect(refused.status).toBe(503);
     expect(refused.body.error.code).toBe('artifact/corrupt');
-    const flipped = (await faults()).reduce((s, f) => s + f.injected, 0);
+    // The refused requests' prefetches run on in ctx.waitUntil after the answers are sent, and each of
+    // their attempts takes a flip: count the flips once the reads have settled, not at the last answer.
+    const { flipped, corrupt } = await settledFlips(before);
+    expect(corrupt).toBe(1 + flipped);
     await setFaults([]);
     const good = await call('/v1/recommend', { history: [history], k: 5 });
     expect(good.status).toBe(200);
