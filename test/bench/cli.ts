@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PairedComparison } from '../../trainer/src/eval/paired.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -41,17 +42,25 @@ export function cliCommand(args: readonly string[]): string {
 }
 
 /** A run's `protocols` as `graphrec train … --json` prints them. */
-type ProtocolResults = { protocol: string; methods: { method: string; metrics: Record<string, number> | null }[] }[];
+type ProtocolResults = { protocol: string; methods: { method: string; metrics: Record<string, number> | null; paired?: PairedComparison }[] }[];
 
-/**
- * HR@10 of `methods` under each protocol of a run's JSON (all, or those in `only`):
- * protocol → method → value, undefined where the method was not scored.
- */
-export function hitRatesAt10(protocols: unknown, methods: readonly string[], only?: readonly string[]): Record<string, Record<string, number | undefined>> {
-  const out: Record<string, Record<string, number | undefined>> = {};
+type MethodRow = ProtocolResults[number]['methods'][number];
+
+/** `pick` of each of `methods` under each protocol of a run's JSON (all, or those in `only`): protocol → method → value. */
+function perMethod<T>(protocols: unknown, methods: readonly string[], pick: (row: MethodRow) => T | undefined, only?: readonly string[]): Record<string, Record<string, T | undefined>> {
+  const out: Record<string, Record<string, T | undefined>> = {};
   for (const p of protocols as ProtocolResults) {
     if (only && !only.includes(p.protocol)) continue;
-    out[p.protocol] = Object.fromEntries(methods.map((m) => [m, p.methods.find((x) => x.method === m)?.metrics?.['hr@10'] ?? undefined]));
+    out[p.protocol] = Object.fromEntries(methods.map((m) => {
+      const row = p.methods.find((x) => x.method === m);
+      return [m, row ? pick(row) : undefined];
+    }));
   }
   return out;
 }
+
+/** HR@10 of `methods` under each protocol of a run's JSON, undefined where the method was not scored. */
+export const hitRatesAt10 = (protocols: unknown, methods: readonly string[], only?: readonly string[]) => perMethod(protocols, methods, (r) => r.metrics?.['hr@10'], only);
+
+/** The paired comparisons with popularity of `methods` under each protocol of a run's JSON. */
+export const pairedResults = (protocols: unknown, methods: readonly string[], only?: readonly string[]) => perMethod(protocols, methods, (r) => r.paired, only);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mean, sd, verdicts, type HitRates } from './pinsage-seeds.ts';
+import { mean, pairedCell, sd, verdicts, type HitRates } from './pinsage-seeds.ts';
 
 /** One seed's run: PinSage's two queries under each protocol, popularity and ItemKNN on the test protocols. */
 function run(lloVal: [number, number], llo: [number, number], tVal: [number, number], t: [number, number], pop: [number, number]): HitRates {
@@ -36,6 +36,22 @@ describe('PinSage verdicts over seeds', () => {
     const [, temporal] = verdicts({ label: 'x', seeds: [1, 2], hr10: [scored, { ...scored, 'user-temporal': {} }] });
     expect(temporal.pinsage).toEqual([0.2]);
     expect(temporal.seedsAbovePopularity).toBe(0);
+  });
+
+  it('carries each seed’s paired comparison of the chosen query, and prints net users and p', () => {
+    const scored = run([0.1, 0.2], [0.3, 0.1], [0.5, 0.4], [0.2, 0.9], [0.15, 0.25]);
+    const c = (wins: number, losses: number, p: number) => ({ against: 'popularity', k: 10, wins, losses, p });
+    const paired = [
+      { 'user-temporal': { 'pinsage/mean-history': c(19, 36, 0.03), 'pinsage/latest-item': c(1, 2, 1), 'pinsage+popularity/mean-history': c(18, 19, 1) } },
+      { 'user-temporal': { 'pinsage/mean-history': c(30, 10, 0.0004) } },
+    ];
+    const [llo, temporal] = verdicts({ label: 'x', seeds: [1, 2], hr10: [scored, scored], paired });
+    expect(llo.pinsagePaired).toEqual([]);
+    expect(temporal.pinsagePaired).toEqual([c(19, 36, 0.03), c(30, 10, 0.0004)]);
+    expect(temporal.withPriorPaired).toEqual([c(18, 19, 1)]);
+    expect(pairedCell(temporal.pinsagePaired)).toBe('−17 (p .03), +20 (p < .001)');
+    expect(pairedCell([c(4, 4, 1)])).toBe('±0 (p 1.00)');
+    expect(pairedCell([])).toBe('–');
   });
 
   it('mean and sample standard deviation', () => {

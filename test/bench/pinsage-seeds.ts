@@ -5,14 +5,20 @@
  * protocol chose, PinSage's test HR@10 over the seeds, and the baselines.
  */
 
+import type { PairedComparison } from '../../trainer/src/eval/paired.ts';
+
 /** protocol → method → HR@10 of one training run (undefined where not scored). */
 export type HitRates = Record<string, Record<string, number | undefined>>;
+/** protocol → method → the run's paired comparison with popularity (undefined where not scored). */
+export type PairedResults = Record<string, Record<string, PairedComparison | undefined>>;
 
 /** A data set's runs, one per seed, in seed order. */
 export interface SeededRuns {
   label: string;
   seeds: number[];
   hr10: HitRates[];
+  /** Per seed, when the runs recorded them. */
+  paired?: PairedResults[];
 }
 
 /** Each test protocol and the validation protocol its settings and query are chosen on. */
@@ -56,6 +62,10 @@ export interface Verdict {
   seedsAbovePopularity: number;
   /** The same for PinSage with the prior. */
   seedsWithPriorAbovePopularity: number;
+  /** Per seed, PinSage against popularity on the same test users (users won, lost, McNemar's p). */
+  pinsagePaired: PairedComparison[];
+  /** The same for PinSage with the prior. */
+  withPriorPaired: PairedComparison[];
 }
 
 /** The verdict of each test protocol for one data set; the query is chosen on validation, never on the test rows. */
@@ -64,6 +74,7 @@ export function verdicts(runs: SeededRuns): Verdict[] {
     const query = QUERIES.reduce((best, q) => (mean(valuesOf(runs, validation, q)) > mean(valuesOf(runs, validation, best)) ? q : best), QUERIES[0]);
     const prior = query.replace('pinsage/', 'pinsage+popularity/');
     const above = (method: string): number => runs.hr10.filter((r) => (r[test]?.[method] ?? -1) > (r[test]?.popularity ?? Infinity)).length;
+    const paired = (method: string): PairedComparison[] => (runs.paired ?? []).map((r) => r[test]?.[method]).filter((c): c is PairedComparison => c !== undefined);
     return {
       label: runs.label,
       protocol: name,
@@ -76,6 +87,23 @@ export function verdicts(runs: SeededRuns): Verdict[] {
       itemknnLatest: mean(valuesOf(runs, test, 'itemknn/latest-item')),
       seedsAbovePopularity: above(query),
       seedsWithPriorAbovePopularity: above(prior),
+      pinsagePaired: paired(query),
+      withPriorPaired: paired(prior),
     };
   });
+}
+
+/**
+ * Paired comparisons over seeds as `+15 (p .18), −17 (p .03)`: per seed, users
+ * gained over popularity (won minus lost) and McNemar's p on those users.
+ */
+export function pairedCell(cs: readonly PairedComparison[]): string {
+  if (cs.length === 0) return '–';
+  return cs
+    .map((c) => {
+      const net = c.wins - c.losses;
+      const p = c.p < 0.001 ? '< .001' : c.p.toFixed(2).replace(/^0/, '');
+      return `${net > 0 ? '+' : net < 0 ? '−' : '±'}${Math.abs(net)} (p ${p})`;
+    })
+    .join(', ');
 }

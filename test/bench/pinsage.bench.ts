@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cliCommand as cmd, DATASETS, hitRatesAt10, ROOT, runCli } from './cli.ts';
-import { mean, sd, valuesOf, verdicts, type SeededRuns } from './pinsage-seeds.ts';
+import { cliCommand as cmd, DATASETS, hitRatesAt10, pairedResults, ROOT, runCli } from './cli.ts';
+import { mean, pairedCell, sd, valuesOf, verdicts, type PairedResults, type SeededRuns } from './pinsage-seeds.ts';
 import type { Benchmark } from './types.ts';
 
 /**
@@ -38,6 +38,7 @@ interface RunFigures {
   evaluateSeconds: number;
   peakRssMB: number;
   hr10: Record<string, Record<string, number | undefined>>;
+  paired: PairedResults;
 }
 
 const METHODS = ['pinsage/mean-history', 'pinsage/latest-item', 'pinsage+popularity/mean-history', 'pinsage+popularity/latest-item', 'popularity', 'itemknn', 'itemknn/latest-item', 'random'];
@@ -60,6 +61,7 @@ async function train(label: string, data: string, flags: string[], seed: number)
     evaluateSeconds: r.evaluateSeconds as number,
     peakRssMB: r.peakRssMB as number,
     hr10,
+    paired: pairedResults(r.protocols, METHODS, PROTOCOLS),
   };
 }
 
@@ -75,7 +77,7 @@ interface DataSetRuns extends SeededRuns {
 async function trainSeeds(label: string, data: string, flags: string[], seeds: readonly number[]): Promise<DataSetRuns> {
   const runs: RunFigures[] = [];
   for (const seed of seeds) runs.push(await train(label, data, flags, seed));
-  return { label, seeds: [...seeds], hr10: runs.map((r) => r.hr10), runs };
+  return { label, seeds: [...seeds], hr10: runs.map((r) => r.hr10), paired: runs.map((r) => r.paired), runs };
 }
 
 function throughputTable(sets: readonly DataSetRuns[]): string[] {
@@ -95,11 +97,11 @@ function hitRateTable(sets: readonly DataSetRuns[]): string[] {
 function verdictTable(sets: readonly DataSetRuns[]): string[] {
   const rows = sets.flatMap(verdicts).map((v) => {
     const range = v.pinsage.length > 1 ? ` (${fmt(Math.min(...v.pinsage))}–${fmt(Math.max(...v.pinsage))})` : '';
-    return `| ${v.label} | ${v.protocol} | ${v.query.replace('pinsage/', '')} | ${fmt(v.validation)} | ${spread(v.pinsage)}${range} | ${v.seedsAbovePopularity}/${v.pinsage.length} | ${spread(v.withPrior)} | ${v.seedsWithPriorAbovePopularity}/${v.withPrior.length} | ${fmt(v.popularity)} | ${fmt(v.itemknn)} | ${fmt(v.itemknnLatest)} |`;
+    return `| ${v.label} | ${v.protocol} | ${v.query.replace('pinsage/', '')} | ${fmt(v.validation)} | ${spread(v.pinsage)}${range} | ${v.seedsAbovePopularity}/${v.pinsage.length} | ${pairedCell(v.pinsagePaired)} | ${spread(v.withPrior)} | ${v.seedsWithPriorAbovePopularity}/${v.withPrior.length} | ${pairedCell(v.withPriorPaired)} | ${fmt(v.popularity)} | ${fmt(v.itemknn)} | ${fmt(v.itemknnLatest)} |`;
   });
   return [
-    '| data set | protocol | query (by validation) | validation HR@10 | PinSage test HR@10 | seeds above popularity | PinSage + popularity prior | seeds above popularity | popularity | ItemKNN | ItemKNN latest |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| data set | protocol | query (by validation) | validation HR@10 | PinSage test HR@10 | seeds above popularity | users won − lost vs popularity (McNemar p), per seed | PinSage + popularity prior | seeds above popularity | users won − lost (p), per seed | popularity | ItemKNN | ItemKNN latest |',
+    '|---|---|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|',
     ...rows,
   ];
 }
@@ -160,7 +162,7 @@ export const pinsageBenchmark: Benchmark = {
       '',
       ...throughputTable(sets),
       '',
-      'Test protocols against popularity and ItemKNN. The query (latest item or mean of history) is the one with the higher mean HR@10 on that protocol\'s own validation protocol, never on the test rows; PinSage\'s test HR@10 is the mean ± standard deviation over the seeds (range in brackets). "PinSage + popularity prior" adds β · log(1 + training users) / log(1 + max) to the cosines, with β chosen per seed on the same validation protocol (β = 0 when the prior does not help there). The baselines depend on the seed only through random tie-breaking.',
+      'Test protocols against popularity and ItemKNN. The query (latest item or mean of history) is the one with the higher mean HR@10 on that protocol\'s own validation protocol, never on the test rows; PinSage\'s test HR@10 is the mean ± standard deviation over the seeds (range in brackets). "PinSage + popularity prior" adds β · log(1 + training users) / log(1 + max) to the cosines, with β chosen per seed on the same validation protocol (β = 0 when the prior does not help there). The baselines depend on the seed only through random tie-breaking. "Users won − lost" pairs each seed\'s model with popularity on the same test users: users only it hits in its top 10, minus users only popularity hits, and McNemar\'s exact p on those users (the chance of a split that uneven if the two were equally good); a gap in HR@10 with p above .05 is within what chance gives on this many users.',
       '',
       ...verdictTable(sets.filter((s) => !s.label.startsWith('synthetic'))),
       '',

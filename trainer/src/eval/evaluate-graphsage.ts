@@ -8,6 +8,7 @@ import { embeddingScorer, rowOf } from './embedding-scorer.ts';
 import { linkPrediction } from './link-prediction.ts';
 import { coldStartTask, heldOutEdgeTask, nodeQuery, studyProtocolTask, type NodeRankingTask } from './protocols.ts';
 import { popularityPriorScorer, tunePopularityWeight } from './popularity-prior.ts';
+import { pairedAgainstPopularity } from './paired.ts';
 import { evaluateRanking } from './ranking.ts';
 import type { SampleRecommendation } from './report-data.ts';
 import type { MethodResult, ProtocolResult, Query, Scorer, TrainingView } from './types.ts';
@@ -90,10 +91,12 @@ async function rankAll(
   progress: Progress,
 ): Promise<ProtocolResult> {
   const results: MethodResult[] = [];
+  const bestRanks = new Map<string, Float64Array>();
   progress.start(`evaluate: ${protocol} (${task.queries.length.toLocaleString('en-US')} queries)`, scorers.length, 'methods');
   for (const [i, scorer] of scorers.entries()) {
     const r = await evaluateRanking(task, scorer, { seed, topN: scorer.name === 'graphsage' ? 5 : undefined });
     results.push({ method: r.method, metrics: r.metrics, queries: r.queries, ...(r.note ? { note: r.note } : {}) });
+    if (r.bestRanks) bestRanks.set(r.method, r.bestRanks);
     if (r.topItems) {
       const rng = new Rng(seed + 17);
       for (let s = 0; s < Math.min(4, task.queries.length); s++) {
@@ -111,7 +114,7 @@ async function rankAll(
     progress.update(i + 1);
   }
   progress.finish();
-  return { protocol, label, methods: results };
+  return { protocol, label, methods: pairedAgainstPopularity(results, bestRanks) };
 }
 
 /**

@@ -114,6 +114,14 @@ describe('evaluateRanking', () => {
     const all = await evaluateRanking(task(6, [[0]], [[5]], [1, 1, 1, 1, 0, 1]), fixedScorer(rows), { seed: 4, topN: 10 });
     expect(all.topItems![0].length).toBe(4);
   });
+
+  it('returns each query’s best relevant rank, the one HR@K is a threshold of', async () => {
+    // Query 0: relevant items rank 3rd (score 7) and 5th (score 1); query 1: its only relevant item ranks 1st.
+    const rows = [[9, 8, 7, 5, 1], [0, 9, 1, 2, 3]];
+    const r = await evaluateRanking(task(5, [[2, 4], [1]]), fixedScorer(rows), { seed: 1, ks: [1, 3] });
+    expect(Array.from(r.bestRanks!)).toEqual([3, 1]);
+    expect(r.metrics).toMatchObject({ 'hr@1': 0.5, 'hr@3': 1 });
+  });
 });
 
 describe('rankRelevant and selectTop', () => {

@@ -21,6 +21,8 @@ export interface RankingOptions {
 export interface RankingResult extends MethodResult {
   /** Per query, `[min(topN, #candidates)]` item ids, best first. */
   topItems?: Int32Array[];
+  /** Per query, the 1-based rank of its best-placed relevant item (absent when the scorer could not score): what paired tests compare. */
+  bestRanks?: Float64Array;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function evaluateRanking(task: RankingTask, scorer: Scorer, options
   let maxRelevant = 0;
   for (const rel of task.relevant) maxRelevant = Math.max(maxRelevant, rel.length);
   const ranks = new Float64Array(maxRelevant);
+  const bestRanks = new Float64Array(queries.length);
   const heap = new Int32Array(topN ?? 0);
   const topItems: Int32Array[] | undefined = topN === undefined ? undefined : [];
   const buffer = new Float32Array(Math.min(blockSize, queries.length) * numItems);
@@ -76,6 +79,9 @@ export async function evaluateRanking(task: RankingTask, scorer: Scorer, options
       for (let i = 0; i < nonCandidates.length; i++) row[nonCandidates[i]] = -Infinity;
       rankRelevant(row, relevant, blocked, tieOrder, ranks);
       accumulator.add(ranks.subarray(0, relevant.length));
+      let best = Infinity;
+      for (let j = 0; j < relevant.length; j++) best = Math.min(best, ranks[j]);
+      bestRanks[q] = best;
       if (topItems && topN !== undefined) topItems.push(selectTop(row, blocked, tieOrder, topN, heap));
       for (let i = 0; i < excluded.length; i++) {
         const e = excluded[i];
@@ -83,7 +89,7 @@ export async function evaluateRanking(task: RankingTask, scorer: Scorer, options
       }
     }
   }
-  const result: RankingResult = { method: scorer.name, metrics: accumulator.means(), queries: queries.length };
+  const result: RankingResult = { method: scorer.name, metrics: accumulator.means(), queries: queries.length, bestRanks };
   if (topItems) result.topItems = topItems;
   return result;
 }

@@ -1,3 +1,4 @@
+import { pairedShort } from './paired.ts';
 import type { SampleRecommendation } from './report-data.ts';
 import { escapeHtml, formatMetric, swatch } from './report-html.ts';
 import type { MethodResult, ProtocolResult } from './types.ts';
@@ -32,19 +33,23 @@ function methodCell(m: MethodResult, colors: ReadonlyMap<string, string>): strin
 export function metricsTable(protocol: ProtocolResult, colors: ReadonlyMap<string, string>): string {
   const columns = METRIC_COLUMNS.filter(([key]) => protocol.methods.some((m) => m.metrics?.[key] !== undefined));
   const best = bestValues(protocol.methods, columns.map(([key]) => key));
-  const head = `<tr><th scope="col">method</th>${columns.map(([, h]) => `<th scope="col">${h}</th>`).join('')}<th scope="col">queries</th></tr>`;
+  // Queries won and lost against popularity at HR@10, and McNemar's exact p: whether a gap is more than chance.
+  const paired = protocol.methods.find((m) => m.paired)?.paired;
+  const pairedHead = paired ? `<th scope="col">vs ${escapeHtml(paired.against)} @${paired.k}</th>` : '';
+  const pairedCell = (m: MethodResult): string => (paired ? `<td class="num muted">${m.paired ? escapeHtml(pairedShort(m.paired)) : ''}</td>` : '');
+  const head = `<tr><th scope="col">method</th>${columns.map(([, h]) => `<th scope="col">${h}</th>`).join('')}${pairedHead}<th scope="col">queries</th></tr>`;
   const rows = protocol.methods.map((m) => {
     const queries = `<td class="num muted">${m.queries.toLocaleString('en-US')}</td>`;
     if (m.metrics === null) {
       const why = `cannot score${m.note ? `: ${escapeHtml(m.note)}` : ''}`;
-      return `<tr class="cannot">${methodCell(m, colors)}<td colspan="${Math.max(columns.length, 1)}">${why}</td>${queries}</tr>`;
+      return `<tr class="cannot">${methodCell(m, colors)}<td colspan="${Math.max(columns.length, 1) + (paired ? 1 : 0)}">${why}</td>${queries}</tr>`;
     }
     const metrics = m.metrics;
     const cells = columns.map(([key]) => {
       const text = formatMetric(metrics[key]);
       return metrics[key] === best.get(key) ? `<td class="num"><b>${text}</b></td>` : `<td class="num">${text}</td>`;
     });
-    return `<tr>${methodCell(m, colors)}${cells.join('')}${queries}</tr>`;
+    return `<tr>${methodCell(m, colors)}${cells.join('')}${pairedCell(m)}${queries}</tr>`;
   });
   return `<div class="scroll"><table class="metrics"><caption>${escapeHtml(protocol.label)}</caption>`
     + `<thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;

@@ -28,7 +28,12 @@ const fixture: RunReportData = {
       protocol: 'honest',
       label: 'held-out edges (honest: training neighbours excluded)',
       methods: [
-        { method: 'graphsage', queries: 100, metrics: { 'hr@10': 0.4123, 'ndcg@10': 0.21, mrr: 0.18, 'hr@50': 0.6, 'hr@100': 0.7, 'hr@500': 0.9, 'recall@10': 0.3, auc: 0.91, ap: 0.4 } },
+        {
+          method: 'graphsage',
+          queries: 100,
+          metrics: { 'hr@10': 0.4123, 'ndcg@10': 0.21, mrr: 0.18, 'hr@50': 0.6, 'hr@100': 0.7, 'hr@500': 0.9, 'recall@10': 0.3, auc: 0.91, ap: 0.4 },
+          paired: { against: 'popularity', k: 10, wins: 35, losses: 4, p: 0.0000003 },
+        },
         { method: 'itemknn', queries: 100, metrics: { 'hr@10': 0.388, 'ndcg@10': 0.25, mrr: 0.2234, 'hr@50': 0.55, 'hr@100': 0.66, 'hr@500': 0.8, 'recall@10': 0.28, auc: 0.87, ap: 0.45 } },
         { method: 'popularity', queries: 100, metrics: { 'hr@10': 0.1, 'ndcg@10': 0.05, mrr: 0.04, 'hr@50': 0.2, 'hr@100': 0.3, 'hr@500': 0.6, 'recall@10': 0.08, auc: 0.7, ap: 0.1 } },
         { method: 'common-neighbours', queries: 100, metrics: null, note: 'needs known neighbours' },
@@ -105,6 +110,13 @@ describe('renderReport', () => {
     const study = metricCells(html, 'study protocol: training edges count as hits', 'graphsage');
     expect([...study.keys()]).toEqual(['HR@10', 'NDCG@10', 'MRR', 'HR@50', 'HR@100', 'HR@500', 'queries']);
     expect(html).toContain('<caption>study protocol: training edges count as hits</caption>');
+  });
+
+  it('shows the paired comparison with popularity where the protocol has one', () => {
+    const caption = 'held-out edges (honest: training neighbours excluded)';
+    expect(metricCells(html, caption, 'graphsage').get('vs popularity @10')).toEqual({ text: '+35 −4, p &lt; .001', bold: false });
+    expect(metricCells(html, caption, 'itemknn').get('vs popularity @10')).toEqual({ text: '', bold: false });
+    expect(metricCells(html, 'study protocol: training edges count as hits', 'graphsage').has('vs popularity @10')).toBe(false);
   });
 
   it('lists methods that cannot score with their note', () => {

@@ -1,3 +1,4 @@
+import type { PairedComparison } from './paired.ts';
 import type { Csr } from '../graph/csr.ts';
 
 /** The cut-offs every ranking metric is reported at. */
@@ -59,6 +60,8 @@ export interface MethodResult {
   queries: number;
   /** Why metrics are null, or a caveat. */
   note?: string;
+  /** HR@10 against popularity on the same queries, with McNemar's p (every scored method but popularity itself). */
+  paired?: PairedComparison;
 }
 
 /** All methods under one protocol. */

@@ -78,6 +78,22 @@ describe('evaluateUserRecommenders on a planted cluster world', () => {
     expect(llo.find((m) => m.method === 'content/latest-item')?.note).toBe('0 items without a row');
     expect(Object.keys(llo[0].metrics!)).toEqual(expect.arrayContaining(['hr@10', 'hr@50', 'hr@100', 'hr@500', 'ndcg@10', 'mrr']));
 
+    // Every scored row but popularity is paired with it on the same users: wins − losses is the HR@10 gap in users.
+    for (const p of result.protocols) {
+      const popularity = p.methods.find((m) => m.method === 'popularity')!;
+      expect(popularity.paired).toBeUndefined();
+      for (const m of p.methods.filter((x) => x.metrics && x.method !== 'popularity')) {
+        expect(m.paired, `${p.protocol} ${m.method}`).toMatchObject({ against: 'popularity', k: 10 });
+        expect(m.paired!.wins - m.paired!.losses).toBe(Math.round((m.metrics!['hr@10'] - popularity.metrics!['hr@10']) * m.queries));
+      }
+      for (const m of p.methods.filter((x) => !x.metrics)) expect(m.paired).toBeUndefined();
+    }
+    // The oracle hits every user, so popularity wins none: a loss this one-sided is no accident.
+    const oracleVsPopularity = llo.find((m) => m.method === 'oracle/latest-item')!.paired!;
+    expect(oracleVsPopularity.losses).toBe(0);
+    expect(oracleVsPopularity.wins).toBe(Math.round((1 - hr10('popularity')!) * 60));
+    expect(oracleVsPopularity.p).toBeLessThan(1e-6);
+
     // Validation targets the second-to-last interaction, on the same training part.
     const validation = result.protocols.find((p) => p.protocol === 'user-leave-last-out-validation')!.methods;
     expect(validation.find((m) => m.method === 'oracle/latest-item')?.metrics?.['hr@10']).toBe(1);

@@ -4,6 +4,7 @@ import { leaveLastOut, temporalSplit, type InteractionSplit } from '../graph/int
 import type { ReviewGraph } from '../graph/review-graph.ts';
 import { silentProgress, type Progress } from '../util/progress.ts';
 import { evaluateRanking } from './ranking.ts';
+import { pairedAgainstPopularity } from './paired.ts';
 import type { MethodResult, ProtocolResult, Scorer } from './types.ts';
 import { popularityPriorScorer, tunePopularityWeight } from './popularity-prior.ts';
 import { itemUserCounts, trainingMatrix, userItemKnnScorer, userPopularityScorer, userRandomScorer, type TrainingMatrix } from './user-baselines.ts';
@@ -199,6 +200,7 @@ async function rankAll(
   const methods: MethodResult[] = [];
   const tops: { method: string; topItems: Int32Array[] }[] = [];
   const seconds: Record<string, number> = {};
+  const bestRanks = new Map<string, Float64Array>();
   progress.start(`evaluate: ${protocol} (${task.queries.length.toLocaleString('en-US')} users)`, scorers.length, 'methods');
   for (const [k, entry] of scorers.entries()) {
     if ('skip' in entry) {
@@ -209,12 +211,13 @@ async function rankAll(
       seconds[r.method] = (performance.now() - started) / 1000;
       const note = r.note ?? entry.note;
       methods.push({ method: r.method, metrics: r.metrics, queries: r.queries, ...(note ? { note } : {}) });
+      if (r.bestRanks) bestRanks.set(r.method, r.bestRanks);
       if (r.topItems) tops.push({ method: r.method, topItems: r.topItems });
     }
     progress.update(k + 1);
   }
   progress.finish();
-  return { methods, tops, seconds };
+  return { methods: pairedAgainstPopularity(methods, bestRanks), tops, seconds };
 }
 
 /**
