@@ -51,6 +51,7 @@ describe('PinSage verdicts over seeds', () => {
     expect(temporal.withPriorPaired).toEqual([c(18, 19, 1)]);
     expect(pairedCell(temporal.pinsagePaired)).toBe('−17 (p .03), +20 (p < .001)');
     expect(pairedCell([c(4, 4, 1)])).toBe('±0 (p 1.00)');
+    expect(pairedCell([c(12, 1, 0.0034)])).toBe('+11 (p .003)');
     expect(pairedCell([])).toBe('–');
   });
 

@@ -102,7 +102,7 @@ export function pairedCell(cs: readonly PairedComparison[]): string {
   return cs
     .map((c) => {
       const net = c.wins - c.losses;
-      const p = c.p < 0.001 ? '< .001' : c.p.toFixed(2).replace(/^0/, '');
+      const p = c.p < 0.001 ? '< .001' : c.p.toFixed(c.p < 0.01 ? 3 : 2).replace(/^0/, '');
       return `${net > 0 ? '+' : net < 0 ? '−' : '±'}${Math.abs(net)} (p ${p})`;
     })
     .join(', ');
