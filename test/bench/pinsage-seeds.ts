@@ -5,7 +5,7 @@
  * protocol chose, PinSage's test HR@10 over the seeds, and the baselines.
  */
 
-import type { PairedComparison } from '../../trainer/src/eval/paired.ts';
+import { formatP, type PairedComparison } from '../../trainer/src/eval/paired.ts';
 
 /** protocol → method → HR@10 of one training run (undefined where not scored). */
 export type HitRates = Record<string, Record<string, number | undefined>>;
@@ -102,8 +102,7 @@ export function pairedCell(cs: readonly PairedComparison[]): string {
   return cs
     .map((c) => {
       const net = c.wins - c.losses;
-      const p = c.p < 0.001 ? '< .001' : c.p.toFixed(c.p < 0.01 ? 3 : 2).replace(/^0/, '');
-      return `${net > 0 ? '+' : net < 0 ? '−' : '±'}${Math.abs(net)} (p ${p})`;
+      return `${net > 0 ? '+' : net < 0 ? '−' : '±'}${Math.abs(net)} (p ${formatP(c.p, c.p < 0.01 ? 3 : 2)})`;
     })
     .join(', ');
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mcnemarExact, pairedHits, pairedText } from './paired.ts';
+import { formatP, mcnemarExact, pairedHits, pairedShort } from './paired.ts';
 
 /** The exact binomial tail by direct summation with BigInt binomials: the reference the log-space sum must match. */
 function reference(wins: number, losses: number): number {
@@ -58,8 +58,9 @@ describe('pairedHits', () => {
     const c = pairedHits(mine, other, 10, 'popularity');
     expect(c).toMatchObject({ against: 'popularity', k: 10, wins: 2, losses: 1 });
     expect(c.p).toBe(1);
-    expect(pairedText({ ...c, p: 0.0386 })).toBe('vs popularity @10: +2 −1, p = .039');
-    expect(pairedText({ ...c, p: 0.0002 })).toMatch(/p < \.001$/);
+    expect(pairedShort({ ...c, p: 0.0386 })).toBe('+2 −1, p = .039');
+    expect(pairedShort({ ...c, p: 0.0002 })).toMatch(/p < \.001$/);
+    expect([formatP(0.0386), formatP(0.0386, 2), formatP(1, 2), formatP(0.0009)]).toEqual(['.039', '.04', '1.00', '< .001']);
   });
 
   it('refuses rank lists over different queries', () => {

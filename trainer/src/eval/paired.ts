@@ -64,19 +64,18 @@ export function pairedHits(ranks: ArrayLike<number>, otherRanks: ArrayLike<numbe
   return { against, k, wins, losses, p: mcnemarExact(wins, losses) };
 }
 
-/** `+12 −4, p = .038`: queries won, queries lost, and McNemar's p, for table cells. */
-export function pairedShort(c: PairedComparison): string {
-  const p = c.p < 0.001 ? '< .001' : `= ${c.p.toFixed(3).replace(/^0/, '')}`;
-  return `+${c.wins} −${c.losses}, p ${p}`;
+/** A p-value as tables print it: `.038` (no leading zero, `digits` decimals), or `< .001`. */
+export function formatP(p: number, digits = 3): string {
+  return p < 0.001 ? '< .001' : p.toFixed(digits).replace(/^0/, '');
 }
 
-/** `vs popularity @10: +12 −4, p = .038`. */
-export function pairedText(c: PairedComparison): string {
-  return `vs ${c.against} @${c.k}: ${pairedShort(c)}`;
+/** `+12 −4, p = .038`: queries won, queries lost, and McNemar's p, for table cells. */
+export function pairedShort(c: PairedComparison): string {
+  return `+${c.wins} −${c.losses}, p ${c.p < 0.001 ? '' : '= '}${formatP(c.p)}`;
 }
 
 /** The method every other is paired against, and at which cut-off: the bar the issues set is "beats popularity on HR@10". */
-export const PAIRED_AGAINST = { method: 'popularity', k: 10 } as const;
+const PAIRED_AGAINST = { method: 'popularity', k: 10 } as const;
 
 /**
  * `methods` with {@link MethodResult.paired} set on each scored method other than
