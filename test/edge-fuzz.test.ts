@@ -91,21 +91,36 @@ describe('fuzzing every route of the Worker', () => {
   }, 600_000);
 
   it('enforces the body limit on every POST route, with or without a content-length', async () => {
-    for (const path of ['/v1/recommend', '/v1/items/embed']) {
-      const big = JSON.stringify({ history: ['a'], title: 'x', pad: 'p'.repeat(20_000) });
-      const sized = await fetch(worker.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
-      const chunks = new ReadableStream<Uint8Array>({
+    /** A body sent in chunks, without a content-length (chunked transfer encoding). */
+    const streamOf = (chunks: string[]) =>
+      new ReadableStream<Uint8Array>({
         start(controller) {
-          for (let i = 0; i < 40; i++) controller.enqueue(new TextEncoder().encode('p'.repeat(1_000)));
+          for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
           controller.close();
         },
       });
-      const streamed = await fetch(worker.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunks, duplex: 'half' } as RequestInit);
-      for (const r of [sized, streamed]) {
-        expect(r.status, path).toBe(413);
-        expect(((await r.json()) as { error: { code: string } }).error.code).toBe('request/too-large');
+    const post = (path: string, body: string | ReadableStream<Uint8Array>) =>
+      fetch(worker.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    for (const path of ['/v1/recommend', '/v1/items/embed']) {
+      const big = JSON.stringify({ history: ['a'], title: 'x', pad: 'p'.repeat(20_000) });
+      for (const [how, body] of [['sized', () => big], ['streamed', () => streamOf(Array.from({ length: 40 }, () => 'p'.repeat(1_000)))]] as const) {
+        const r = await post(path, body());
+        // Read once, as text: a failure then shows what was answered.
+        const text = await r.text();
+        const where = `${how} POST ${path} → ${r.status} ${r.headers.get('content-type')}: ${text.slice(0, 200)}`;
+        expect(r.status, where).toBe(413);
+        expect(r.headers.get('content-type'), where).toMatch(/application\/json/);
+        expect(JSON.parse(text) as unknown, where).toEqual({ error: { code: 'request/too-large', message: expect.stringMatching(/larger than \d+ bytes/) } });
+        // Refused before the served version was resolved (that middleware names it on every answer it lets through).
+        expect(r.headers.get('x-graphrec-version'), where).toBeNull();
       }
     }
+    // A streamed body within the limit is read whole and handed on to the route.
+    const small = JSON.stringify({ history: [sf.ids[0]], k: 3 });
+    const ok = await post('/v1/recommend', streamOf([small.slice(0, 7), small.slice(7, 20), small.slice(20)]));
+    const okText = await ok.text();
+    expect(ok.status, okText.slice(0, 200)).toBe(200);
+    expect((JSON.parse(okText) as { items: unknown[] }).items).toHaveLength(3);
   });
 
   it('has no admin operation: nothing but GET/HEAD/OPTIONS and the two POST routes is answered', async () => {

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { timing } from 'hono/timing';
+import { drainUnreadBody, limitBody } from './body-limit.ts';
 import { readConfig, type Config } from './config.ts';
 import type { AppEnv } from './routes/context.ts';
 import { demoRoutes } from './routes/demo.ts';
@@ -38,6 +38,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
     },
   });
 
+  // Outermost: a request body nothing read (a 404, a preflight, …) is read to its end before the answer goes out.
+  app.use('*', drainUnreadBody());
   app.use('*', timing({ totalDescription: 'total' }));
   app.use('*', async (c, next) => {
     const config = readConfig(c.env);
@@ -54,11 +56,14 @@ export function createApp(): OpenAPIHono<AppEnv> {
       maxAge: 86_400,
     })(c, next),
   );
-  app.use('/v1/*', (c, next) =>
-    bodyLimit({
-      maxSize: c.get('config').MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, 'request/too-large', `request body is larger than ${c.get('config').MAX_BODY_BYTES} bytes`),
-    })(c, next),
+  // Before the version is resolved: an oversized body, declared or streamed, is a 413 JSON error at once
+  // (drained first, see body-limit.ts); a body within the limit is read here and handed on from memory.
+  app.use(
+    '/v1/*',
+    limitBody(
+      (c) => c.get('config').MAX_BODY_BYTES,
+      (c) => errorResponse(c, 'request/too-large', `request body is larger than ${c.get('config').MAX_BODY_BYTES} bytes`),
+    ),
   );
   // Resolve the model and its served version once per request (health resolves its own, tolerating none).
   app.use('/v1/*', async (c, next) => {
