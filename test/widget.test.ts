@@ -11,10 +11,12 @@ import { launchChromium, serveProductImages, watchPage, type PageLog } from './h
 import { exportAndPublish, trainFixture } from './helpers/edge-fixture.ts';
 import { fixtureFolder } from './helpers/fixtures.ts';
 import { startHostServer, type HostServer } from './helpers/host-page.ts';
-import { expectCardsMatch, expectCleanConsole, type ApiItem } from './helpers/widget-expect.ts';
+import { expectCardsMatch, expectCleanConsole, expectReasonsMatch, REASON_LABELS, type ApiItem } from './helpers/widget-expect.ts';
 import { computedStyles, HOSTILE_CSS, readCards, settled, SHOP_MARKUP, shopPage, STYLE_PROPS } from './helpers/widget-page.ts';
 import { freePort, startWorker, type DevWorker } from './helpers/wrangler-dev.ts';
 import { generateSynthetic } from '../trainer/src/synth/generate.ts';
+import { REASONS } from '../artifacts/src/ranker/schema.ts';
+import { readReasonCards } from './helpers/widget-reasons.ts';
 
 /**
  * The storefront widget in real Chromium (playwright-core), loaded from the
@@ -32,12 +34,14 @@ let worker: DevWorker;
 let browser: Browser | undefined;
 let asins: string[];
 
-async function api(path: string, json?: unknown): Promise<ApiItem[]> {
+/** The Worker's answer: its items, and its `fallback` flag when it substituted them. */
+async function apiAnswer(path: string, json?: unknown): Promise<{ items: ApiItem[]; fallback?: string }> {
   const init = json === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) };
   const r = await fetch(worker.url + path, init);
   expect(r.status, path).toBe(200);
-  return ((await r.json()) as { items: ApiItem[] }).items;
+  return (await r.json()) as { items: ApiItem[]; fallback?: string };
 }
+const api = async (path: string, json?: unknown): Promise<ApiItem[]> => (await apiAnswer(path, json)).items;
 
 const contexts: BrowserContext[] = [];
 /** A fresh page (own HTTP cache) that answers product images and records its console. */
@@ -109,7 +113,7 @@ describe('/widget.js from the Worker', () => {
 describe.skipIf(!chromium.path)('<graphrec-recs> in Chromium', () => {
   it('shows a skeleton while loading, then k cards for a known product exactly as the API answers', async () => {
     const product = asins[5]!;
-    const items = await api(`/v1/items/${product}/similar?k=8`);
+    const { items, fallback } = await apiAnswer(`/v1/items/${product}/similar?k=8`);
     const { page, log } = await openPage();
     let release!: () => void;
     const answered = new Promise<void>((r) => (release = r));
@@ -131,6 +135,8 @@ describe.skipIf(!chromium.path)('<graphrec-recs> in Chromium', () => {
     const cards = await readCards(page);
     expect(cards).toHaveLength(8);
     expectCardsMatch(cards, items);
+    // Labels as the Worker's reasons say (a substituted popular answer's cards say Popular).
+    expectReasonsMatch(await readReasonCards(page), items, fallback);
     const list = await page.$eval('graphrec-recs', (el) => {
       const ul = el.shadowRoot!.querySelector('ul')!;
       return { tag: ul.tagName, role: ul.getAttribute('role'), label: ul.getAttribute('aria-label'), busy: ul.getAttribute('aria-busy') };
@@ -199,7 +205,12 @@ describe.skipIf(!chromium.path)('<graphrec-recs> in Chromium', () => {
     // Asked for, the API's popular items stand in for an unknown product.
     await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<graphrec-recs id="fb" product="NOT-IN-THE-INDEX" fallback="popular" k="3"></graphrec-recs>'));
     expect(await settled(page, '#fb')).toBe('ready');
-    expectCardsMatch(await readCards(page, '#fb'), await api('/v1/items/NOT-IN-THE-INDEX/similar?k=3&fallback=popular'));
+    const popular = await apiAnswer('/v1/items/NOT-IN-THE-INDEX/similar?k=3&fallback=popular');
+    expect(popular.fallback).toBe('popular');
+    expectCardsMatch(await readCards(page, '#fb'), popular.items);
+    // The Worker's popular fallback sends no reasons: its cards say Popular.
+    expectReasonsMatch(await readReasonCards(page, '#fb'), popular.items, popular.fallback);
+    expect((await readReasonCards(page, '#fb')).map((c) => c.reason)).toEqual(popular.items.map(() => 'Popular'));
 
     const second = await openPage();
     await second.page.route(`${worker.url}/v1/**`, (route) =>
@@ -231,6 +242,90 @@ describe.skipIf(!chromium.path)('<graphrec-recs> in Chromium', () => {
     ]);
     expect(await page.$eval('graphrec-recs', (el) => el.shadowRoot!.querySelectorAll('img').length)).toBe(2);
     expect(await page.evaluate(() => 'owned' in window)).toBe(false);
+    expectCleanConsole(log);
+  });
+
+  it('labels each card with the reason the API gives, and shows no label for a missing or unknown one, in an even row', async () => {
+    const long = 'Stainless steel electric kettle with a very long name that wraps';
+    const items: (ApiItem & { popularity: number })[] = [
+      ...REASONS.map((reason, i) => ({ id: `R${i}`, title: i % 2 ? long : `Kettle ${i}`, price: 10 + i, image: `https://ecx.images-amazon.com/r${i}.jpg`, popularity: 1, reason })),
+      { id: 'NONE', title: 'No reason given', price: 7, popularity: 1 },
+      { id: 'NEW', title: 'From a newer server', price: 8, popularity: 1, reason: 'brand-new-signal' },
+      { id: 'PROTO', title: 'Reason named like a prototype key', price: 9, popularity: 1, reason: 'constructor' },
+      // Not a string at all: still no label, still a card.
+      { id: 'NUM', title: 'Reason is a number', popularity: 1, reason: 42 as unknown as string },
+    ];
+    const { page, log } = await openPage();
+    let release!: () => void;
+    const answered = new Promise<void>((r) => (release = r));
+    await page.route(`${worker.url}/v1/**`, async (route) => {
+      await answered;
+      await route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify({ version: 'v', items }) });
+    });
+    const head = '<style>graphrec-recs#themed::part(reason){color:rgb(176, 0, 90)}</style>';
+    const rows = `<graphrec-recs product="P" k="9"></graphrec-recs><graphrec-recs id="themed" product="P" k="9"></graphrec-recs>`;
+    await page.goto(host.page('/reasons', shopPage(rows, widgetSrc(), head)));
+    await page.waitForFunction(() => document.querySelector('graphrec-recs')?.getAttribute('state') === 'loading');
+    const skeletonHeight = await page.$eval('graphrec-recs', (el) => el.shadowRoot!.querySelector('li')!.getBoundingClientRect().height);
+    release();
+    expect([await settled(page), await settled(page, '#themed')]).toEqual(['ready', 'ready']);
+
+    // Every item is a card, the unknown reasons included: they cost the row nothing.
+    expectCardsMatch(await readCards(page), items);
+    const cards = await readReasonCards(page);
+    expectReasonsMatch(cards, items);
+    expect(cards.map((c) => c.reason)).toEqual([...REASONS.map((r) => REASON_LABELS[r]), null, null, null, null]);
+    expect(Object.fromEntries(REASONS.map((r) => [r, REASON_LABELS[r]]))).toEqual({
+      'bought-together': 'Often bought together',
+      graph: 'Bought with similar items',
+      embedding: 'Similar product',
+      text: 'Similar description',
+      popular: 'Popular',
+    });
+    // Part of each link's accessible name, so a screen reader hears it with the product; still one link per card.
+    expect(await page.locator('graphrec-recs').first().getByRole('link').count()).toBe(items.length);
+    for (const r of REASONS) expect(await page.locator('graphrec-recs').first().getByRole('link', { name: REASON_LABELS[r] }).count(), r).toBe(1);
+
+    const labelled = cards.filter((c) => c.reason !== null);
+    for (const c of labelled) {
+      // Small and muted, on one line under the price.
+      expect(c.fontSize!, c.id).toBeLessThan(c.titleFontSize);
+      expect(c.color, c.id).not.toBe(c.titleColor);
+      expect(c.lineTop!, c.id).toBeGreaterThanOrEqual(c.priceBottom!);
+      expect(c.lineHeight!, c.id).toBeLessThan(c.fontSize! * 2);
+    }
+    // The row stays even: the same height for every card, prices and label lines level, labelled or not, and as tall as the skeleton it replaced.
+    const one = (values: (number | null)[]): number[] => [...new Set(values.map((v) => Math.round(v ?? -1)))];
+    expect(one(cards.map((c) => c.cardHeight))).toHaveLength(1);
+    expect(one(cards.filter((c) => c.priceTop !== null).map((c) => c.priceTop))).toHaveLength(1);
+    expect(one(cards.map((c) => c.lineTop))).toHaveLength(1);
+    expect(one(cards.map((c) => c.lineHeight))).toHaveLength(1);
+    expect(cards[0]!.cardHeight).toBeCloseTo(skeletonHeight, 0);
+
+    // Shops style it through ::part(reason).
+    const themed = await readReasonCards(page, '#themed');
+    expect(themed[0]!.color).toBe('rgb(176, 0, 90)');
+    expect(cards[0]!.color).not.toBe('rgb(176, 0, 90)');
+    await page.waitForFunction(() => [...document.querySelector('graphrec-recs')!.shadowRoot!.querySelectorAll('img')].slice(0, 5).every((i) => i.complete));
+    await page.locator('graphrec-recs').first().screenshot({ path: join(SHOTS, 'reasons.png') });
+    expectCleanConsole(log);
+  });
+
+  it('labels a popular fallback Popular, and adds no label line to an answer without reasons', async () => {
+    const answers: Record<string, unknown> = {
+      fb: { version: 'v', fallback: 'popular', items: [{ id: 'F1', title: 'Best seller', popularity: 9 }, { id: 'F2', title: 'Runner-up', price: 3, popularity: 8 }] },
+      old: { version: 'v', items: [{ id: 'O1', title: 'From an older version', price: 4, popularity: 1 }, { id: 'O2', title: 'Also older', popularity: 1 }] },
+    };
+    const { page, log } = await openPage();
+    await page.route(`${worker.url}/v1/**`, (route) => {
+      const product = decodeURIComponent(new URL(route.request().url()).pathname.split('/')[3]!);
+      return route.fulfill({ status: 200, contentType: 'application/json', headers: { 'access-control-allow-origin': '*' }, body: JSON.stringify(answers[product]) });
+    });
+    await page.goto(host.page('/reasons-fallback', shopPage('<graphrec-recs id="fb" product="fb" fallback="popular"></graphrec-recs><graphrec-recs id="old" product="old"></graphrec-recs>', widgetSrc())));
+    expect([await settled(page, '#fb'), await settled(page, '#old')]).toEqual(['ready', 'ready']);
+    expect((await readReasonCards(page, '#fb')).map((c) => [c.id, c.reason])).toEqual([['F1', 'Popular'], ['F2', 'Popular']]);
+    const old = await readReasonCards(page, '#old');
+    expect(old.map((c) => [c.id, c.reason, c.lineTop])).toEqual([['O1', null, null], ['O2', null, null]]);
     expectCleanConsole(log);
   });
 

@@ -1,3 +1,10 @@
+/**
+ * The signals the API names as an item's `reason` (`REASONS` in `artifacts/src/ranker/schema.ts`; copied, not
+ * imported, so the bundle stays free of zod). A newer server may send others: they are dropped, so show no label.
+ */
+export const REASONS = ['bought-together', 'graph', 'embedding', 'text', 'popular'] as const;
+export type Reason = (typeof REASONS)[number];
+
 /** One recommended product as the API returns it (`ItemSchema` in `edge/src/routes/schemas.ts`). */
 export interface Item {
   id: string;
@@ -7,6 +14,8 @@ export interface Item {
   image?: string;
   category?: string;
   popularity: number;
+  /** The signal that put the item here; absent from older versions' answers (and for reasons this widget does not know). */
+  reason?: Reason;
 }
 
 /** What the element asks for: a product's neighbours, or a shopper's history (minus the `exclude` ids); `model` picks the API's model (its default when absent). */
@@ -31,18 +40,24 @@ export const MAX_EXCLUDE = 200;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const reasonOf = (v: unknown): Reason | undefined => ((REASONS as readonly unknown[]).includes(v) ? (v as Reason) : undefined);
 
-/** The answer's items, dropping malformed ones: the response crosses the network, so it is checked, not trusted. */
+/**
+ * The answer's items, dropping malformed ones: the response crosses the network, so it is checked, not trusted.
+ * An unknown `reason` is dropped (the item stays); items of a `fallback: 'popular'` answer without one are `popular`.
+ */
 export function parseItems(body: unknown): Item[] {
   const raw = isRecord(body) && Array.isArray(body.items) ? body.items : null;
   if (!raw) throw new ApiError('answer has no items array', 200);
+  const popular = isRecord(body) && body.fallback === 'popular';
   const items: Item[] = [];
   for (const r of raw) {
     if (!isRecord(r)) continue;
     const id = str(r.id);
     const title = str(r.title);
     if (!id || !title) continue;
-    items.push({ id, title, score: num(r.score) ?? 0, price: num(r.price), image: str(r.image), category: str(r.category), popularity: num(r.popularity) ?? 0 });
+    const reason = reasonOf(r.reason) ?? (popular && r.reason === undefined ? 'popular' : undefined);
+    items.push({ id, title, score: num(r.score) ?? 0, price: num(r.price), image: str(r.image), category: str(r.category), popularity: num(r.popularity) ?? 0, reason });
   }
   return items;
 }

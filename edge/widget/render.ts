@@ -1,4 +1,16 @@
-import type { Item } from './api.ts';
+import type { Item, Reason } from './api.ts';
+
+/** The card's short, human label for each reason (`part="reason"`). */
+export const REASON_LABELS: Readonly<Record<Reason, string>> = {
+  'bought-together': 'Often bought together',
+  graph: 'Bought with similar items',
+  embedding: 'Similar product',
+  text: 'Similar description',
+  popular: 'Popular',
+};
+
+/** The label for `reason`; undefined when absent or not one of ours (own keys only, so `constructor` is no label either). */
+const reasonLabel = (reason: string | undefined): string | undefined => (reason !== undefined && Object.hasOwn(REASON_LABELS, reason) ? REASON_LABELS[reason as Reason] : undefined);
 
 /** Shown for a missing or broken product image: inline, because the shop's image host may be down or unreachable. */
 export const PLACEHOLDER =
@@ -53,23 +65,32 @@ function priceFormat(currency: string): (price: number) => string {
   }
 }
 
-/** Grey placeholder cards while the API answers; hidden from assistive technology, which gets `aria-busy` instead. */
+/**
+ * Grey placeholder cards while the API answers; hidden from assistive technology, which gets `aria-busy` instead.
+ * Their bars take the place of two title lines, the price and the reason's label, so the row does not jump when a
+ * labelled answer replaces them.
+ */
 export function renderSkeleton(list: HTMLElement, n: number): void {
   const cards: HTMLElement[] = [];
   for (let i = 0; i < n; i++) {
     const li = h('li', 'c s');
     li.setAttribute('aria-hidden', 'true');
     const box = h('div', 'a');
-    box.append(h('div', 'i'), h('div', 't'), h('div', 't'));
+    box.append(h('div', 'i'), h('div', 't'), h('div', 't'), h('div', 'p'), h('div', 'r'));
     li.append(box);
     cards.push(li);
   }
   list.replaceChildren(...cards);
 }
 
-/** One card per item: a single link (one tab stop) holding image, title and price. Text goes in via textContent, never as HTML. */
+/**
+ * One card per item: a single link (one tab stop) holding image, title, price and the reason's label. Text goes in
+ * via textContent, never as HTML. When any card of the row has a label, the others keep an empty line in its place
+ * (no part, hidden), so prices line up and every card is as tall as a labelled one.
+ */
 export function renderCards(list: HTMLElement, items: readonly Item[], options: CardOptions): void {
   const price = priceFormat(options.currency);
+  const labelled = items.some((item) => reasonLabel(item.reason) !== undefined);
   list.replaceChildren(
     ...items.map((item) => {
       const li = h('li', 'c', 'card');
@@ -92,6 +113,13 @@ export function renderCards(list: HTMLElement, items: readonly Item[], options: 
         const p = h('span', 'p', 'price');
         p.textContent = price(item.price);
         a.append(p);
+      }
+      if (labelled) {
+        const label = reasonLabel(item.reason);
+        const r = h('span', 'r', label === undefined ? undefined : 'reason');
+        if (label === undefined) r.setAttribute('aria-hidden', 'true');
+        else r.textContent = label;
+        a.append(r);
       }
       li.append(a);
       return li;

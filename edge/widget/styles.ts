@@ -2,7 +2,7 @@
  * The widget's stylesheet, scoped to its shadow root. Theming goes through
  * the `--graphrec-*` custom properties (they are the only styles that cross
  * the shadow boundary; see edge/widget/README.md) and the `::part()` names
- * `list`, `card`, `link`, `image`, `title`, `price`.
+ * `list`, `card`, `link`, `image`, `title`, `price`, `reason`.
  *
  * `.w` resets everything with `all: initial`: inherited properties (font,
  * color, letter-spacing, text-transform, line-height…) would otherwise flow
@@ -24,9 +24,13 @@ export const CSS = `
 .i{display:block;width:100%;height:auto;aspect-ratio:var(--graphrec-image-ratio,1/1);object-fit:var(--graphrec-image-fit,contain);background:var(--graphrec-image-bg,#f6f8fa);border:0;border-radius:4px}
 .t{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:var(--graphrec-title-lines,2);overflow:hidden;overflow-wrap:anywhere}
 .p{margin-top:auto;font-weight:600;color:var(--graphrec-price,inherit)}
-.s .i,.s .t{background:var(--graphrec-skeleton,#eaeef2);animation:graphrec-pulse 1.2s ease-in-out infinite}
-.s .t{height:1em;border-radius:4px}
-.s .t+.t{width:60%}
+.r{display:block;height:1.4em;font-size:.8em;line-height:1.4;color:var(--graphrec-muted,#59636e);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.t+.r{margin-top:auto}
+.s .i,.s .t,.s .p,.s .r{background:var(--graphrec-skeleton,#eaeef2);animation:graphrec-pulse 1.2s ease-in-out infinite}
+.s .t,.s .p,.s .r{height:1.4em;padding:.2em 0;background-clip:content-box;border-radius:4px}
+.s .t+.t{width:60%;margin-top:-.4em}
+.s .p{width:40%}
+.s .r{width:70%}
 @keyframes graphrec-pulse{50%{opacity:.45}}
-@media (prefers-reduced-motion:reduce){.s .i,.s .t{animation:none}}
+@media (prefers-reduced-motion:reduce){.s .i,.s .t,.s .p,.s .r{animation:none}}
 `;

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { REASONS } from '../../../artifacts/src/ranker/schema.ts';
 
 /** A product's display fields, as every answer carries them. */
 const displayFields = {
@@ -12,7 +13,11 @@ const displayFields = {
 export const ItemSchema = z
   .object({
     id: z.string(),
-    score: z.number().openapi({ description: 'Cosine similarity to the query (0 for popularity fallbacks)' }),
+    score: z.number().openapi({ description: "The served ranker's score in [-1, 1] (the cosine for versions without a ranker; 0 for popularity fallbacks)" }),
+    reason: z
+      .enum(REASONS)
+      .optional()
+      .openapi({ description: 'The signal that put the item here: bought-together (a known co-purchase of the query or of a history item), graph (co-purchased with its co-purchases), embedding, text, popular' }),
     ...displayFields,
   })
   .openapi('Item');
