@@ -57,7 +57,7 @@ async function call(w: DevWorker, path: string, init?: RequestInit & { json?: un
 
 async function exportModel(runDir: string, name: string, ids: readonly string[]): Promise<Served> {
   const out = join(dir, name);
-  await exportRun(runDir, { outDir: out, shardItems: 80, blockRows: 32, recallQueries: 100, now: new Date('2026-11-03T00:00:00Z') });
+  await exportRun(runDir, { outDir: out, shardItems: 80, blockRows: 32, recallQueries: 100, ranker: false, now: new Date('2026-11-03T00:00:00Z') });
   const manifest = parseManifest(readFileSync(join(out, 'manifest.json'), 'utf8'));
   return { dir: out, manifest, shards: await loadShards(out, manifest.index, manifest.model.dimensions), ids };
 }

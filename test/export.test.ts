@@ -45,7 +45,7 @@ beforeAll(async () => {
   await generateSynthetic({ products: 2000, users: 600, seed: 11, out: data });
   const config = GraphSageConfigSchema.parse({ epochs: 3, inputDim: 32, hiddenDim: 32, outputDim: 32, batchSize: 512 });
   await trainRun({ dataPath: data, runDir: run, protocol: 'standard', config });
-  await exportRun(run, { outDir: out, shardItems: 500, recallQueries: 400 });
+  await exportRun(run, { outDir: out, shardItems: 500, recallQueries: 400, ranker: false });
   manifest = parseManifest(read('manifest.json').toString('utf8'));
 }, 300_000);
 
@@ -151,7 +151,7 @@ describe('graphrec export', () => {
     expect(popular.every((p, i) => i === 0 || popular[i - 1]!.popularity >= p.popularity)).toBe(true);
   });
 
-  it("recomputes a known product's embedding from its title and its neighbours' stored states (cosine ≥ 0.999)", async () => {
+  it("recomputes a known product's embedding from its text and its neighbours' stored states (cosine ≥ 0.999)", async () => {
     const { coPurchase } = await ingest(data);
     const { products, graph } = coPurchase!;
     const forward = manifest.forward!;
@@ -170,7 +170,7 @@ describe('graphrec export', () => {
     let worst = 1;
     for (let v = 0; v < products.asins.length; v += 7) {
       const neighbors = Array.from(graph.targets.subarray(graph.offsets[v], graph.offsets[v + 1]), (u) => decodeNeighborState(entryOf(products.asins[u]!).state!, forward.dims.hidden));
-      const z = embedNewProduct(weights, vocabulary.transform(products.titles[v]!), neighbors);
+      const z = embedNewProduct(weights, vocabulary.transformProduct(products.text?.[v] ?? { title: products.titles[v] }), neighbors);
       // Served keys are the export's own numbering; the catalogue maps the product to its key.
       worst = Math.min(worst, cosineToCodes(z, codesOf.get(entryOf(products.asins[v]!).key)!));
     }

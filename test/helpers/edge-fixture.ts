@@ -12,7 +12,7 @@ import { ingest } from '../../trainer/src/data/ingest.ts';
 import type { CoPurchaseGraph } from '../../trainer/src/graph/copurchase.ts';
 import { inductiveSplit } from '../../trainer/src/graph/splits.ts';
 import { exportRun } from '../../trainer/src/export/export-run.ts';
-import { titleFeatures } from '../../trainer/src/models/feature-rows.ts';
+import { catalogueFeatures } from '../../trainer/src/text/product-features.ts';
 import { openLocalR2Store } from '../../trainer/src/publish/local-r2-store.ts';
 import { publishExport } from '../../trainer/src/publish/publish.ts';
 import { GraphSageConfigSchema } from '../../trainer/src/train/graphsage-config.ts';
@@ -42,7 +42,7 @@ export async function trainFixture(dataPath: string, runDir: string, config: Rec
   const data = coPurchase!;
   const vocabulary = Vocabulary.parse(JSON.parse(readFileSync(join(runDir, 'model', 'vocabulary.json'), 'utf8')));
   const weights = arraysToWeights(await readTensorFile(join(runDir, 'model', 'weights.bin')), { vocab: vocabulary.size, input: parsed.inputDim, hidden: parsed.hiddenDim, output: parsed.outputDim });
-  const states = embedGraph(weights, data.graph, titleFeatures(data.products.titles, vocabulary));
+  const states = embedGraph(weights, data.graph, catalogueFeatures(data.products, vocabulary));
   const h = weights.dims.hidden;
   return {
     runDir,
@@ -56,9 +56,10 @@ export async function trainFixture(dataPath: string, runDir: string, config: Rec
 }
 
 /** Exports a run and publishes it to the local R2 bucket under `prefix`; returns the manifest. */
-export async function exportAndPublish(runDir: string, outDir: string, persistTo: string, prefix: string, options: { shardItems?: number; blockRows?: number; now?: Date } = {}): Promise<Manifest> {
+export async function exportAndPublish(runDir: string, outDir: string, persistTo: string, prefix: string, options: { shardItems?: number; blockRows?: number; now?: Date; ranker?: boolean } = {}): Promise<Manifest> {
   // Small blocks, so a shard of a few hundred items has several and a request reads only some.
-  await exportRun(runDir, { outDir, shardItems: options.shardItems ?? 500, blockRows: options.blockRows ?? 64, recallQueries: 200, now: options.now });
+  // By cosine unless asked: these fixtures check the search path; test/edge-ranker.test.ts checks the ranker.
+  await exportRun(runDir, { outDir, shardItems: options.shardItems ?? 500, blockRows: options.blockRows ?? 64, recallQueries: 200, now: options.now, ranker: options.ranker ?? false });
   const store = await openLocalR2Store({ bucket: LOCAL_BUCKET, persistTo });
   try {
     await publishExport(outDir, store, { prefix });
@@ -100,7 +101,7 @@ export function exportedId(exportDir: string, manifest: Manifest, at: { shard: n
 export function exportedNeighbours(exportDir: string, manifest: Manifest, shards: ShardVectors[], id: string, k: number): { shard: number; row: number; key: number; id: string }[] {
   const entry = exportedEntry(exportDir, manifest, id);
   const s = manifest.index.shards[entry.shard]!;
-  const lists = new SimilarLists(s.id, new Uint8Array(readFileSync(join(exportDir, s.similar.key))), s.items, manifest.similar.depth);
+  const lists = new SimilarLists(s.id, new Uint8Array(readFileSync(join(exportDir, s.similar.key))), s.items, manifest.similar.depth, 0, manifest.similar.kind === 'ranked');
   if (rowOf(shards[entry.shard]!, entry.key) !== entry.row) throw new Error(`catalogue row ${entry.row} of ${id} is not its row in shard ${entry.shard}`);
   return lists.neighbours(entry.row, k).map((n) => ({ ...n, key: Number(shards[n.shard]!.keys[n.row]), id: exportedId(exportDir, manifest, n) }));
 }

@@ -51,6 +51,7 @@ export const shardIndexKey = (id: number): string => `shards/${String(id).padSta
 export const shardCodesKey = (id: number): string => `shards/${String(id).padStart(4, '0')}.codes`;
 export const shardRowsKey = (id: number): string => `shards/${String(id).padStart(4, '0')}.rows.ndjson`;
 export const shardSimilarKey = (id: number): string => `shards/${String(id).padStart(4, '0')}.similar`;
+export const shardGraphKey = (id: number): string => `shards/${String(id).padStart(4, '0')}.graph`;
 export const catalogueKey = (id: number): string => `catalogue/${String(id).padStart(5, '0')}.json`;
 export const POPULAR_KEY = 'popular.json';
 export const FORWARD_WEIGHTS_KEY = 'model/graphsage.f32';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GraphrecError } from '../errors.ts';
 import { BlockTableSchema } from '../index/blocks.ts';
+import { RankerSchema } from '../ranker/schema.ts';
 
 /**
  * Manifest v2: everything the edge needs to serve one published version,
@@ -49,6 +50,8 @@ export const ShardSchema = z.object({
   meta: BlockedObjectRefSchema,
   /** Each item's precomputed nearest neighbours (`index/similar-lists.ts`). */
   similar: BlockedObjectRefSchema,
+  /** Each item's co-purchase list for the served ranker (`index/graph-lists.ts`); absent without a ranker. */
+  graph: BlockedObjectRefSchema.optional(),
 });
 export type Shard = z.infer<typeof ShardSchema>;
 
@@ -96,7 +99,8 @@ export const IndexSchema = z.object({
  * embeddings, re-scored on the int16 codes). Larger `k` falls back to the IVF search.
  */
 export const SimilarSchema = z.object({
-  kind: z.literal('precomputed'),
+  /** `precomputed`: nearest by cosine; `ranked`: the served ranker's order with a reason per item (`index/similar-lists.ts`). */
+  kind: z.enum(['precomputed', 'ranked']),
   depth: z.number().int().positive().max(1000),
   /** Recall@10 of the lists against exact float32 search, measured at export. */
   recallAt10: z.number().min(0).max(1).optional(),
@@ -152,6 +156,8 @@ export const ManifestSchema = z.object({
   forward: ForwardSchema.optional(),
   /** {@link PopularList}: the fallback when an item is unknown. */
   popular: ObjectRefSchema,
+  /** The served ranker (`ranker/`): candidates from the graph lists, the embedding and popularity, one fitted blend. Absent: served by cosine alone. */
+  ranker: RankerSchema.optional(),
   /** Held-out metrics of the run, per protocol and method: `{ 'held-out edges': { graphsage: { 'hr@10': 0.4 } } }`. */
   evaluation: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.number()))).optional(),
 });
@@ -192,8 +198,8 @@ export type CatalogueEntry = z.infer<typeof CatalogueEntrySchema>;
 export const CatalogueShardSchema = z.object({ shard: Count, items: z.record(z.string(), CatalogueEntrySchema) });
 export type CatalogueShard = z.infer<typeof CatalogueShardSchema>;
 
-/** `popular.json`: most popular items first. */
-export const PopularListSchema = z.object({ items: z.array(ItemDisplaySchema) });
+/** `popular.json`: most popular items first, with their served keys (`shard << 16 | row` references for the ranker). */
+export const PopularListSchema = z.object({ items: z.array(ItemDisplaySchema.extend({ ref: Count.optional() })) });
 export type PopularList = z.infer<typeof PopularListSchema>;
 
 /** `<model>/CURRENT`: the version being served, and its manifest's checksum. */
@@ -236,7 +242,7 @@ export function parseManifest(text: string, what = 'manifest.json'): Manifest {
 /** Every object a version consists of, manifest excluded, each once. */
 export function manifestObjects(m: Manifest): ObjectRef[] {
   const refs: ObjectRef[] = [];
-  for (const s of m.index.shards) refs.push(s.index, s.codes, s.meta, s.similar);
+  for (const s of m.index.shards) refs.push(s.index, s.codes, s.meta, s.similar, ...(s.graph ? [s.graph] : []));
   refs.push(...m.catalogue.objects, m.popular);
   if (m.forward) refs.push(m.forward.weights, m.forward.vocabulary);
   const seen = new Set<string>();

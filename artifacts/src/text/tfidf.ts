@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { GraphrecError } from '../errors.ts';
+import { productText, TextFieldsSchema, titleOnlyTextFields, type ProductTextFields, type TextFields } from './product-text.ts';
 import { tokenize } from './tokenizer.ts';
 
-/** A fitted title vocabulary: terms with their inverse document frequencies. */
+/** A fitted vocabulary of product text: terms with their inverse document frequencies. */
 export const VocabularySchema = z.object({
   format: z.literal('graphrec-vocabulary'),
   version: z.literal(1),
@@ -11,6 +12,11 @@ export const VocabularySchema = z.object({
   terms: z.array(z.string().min(1)),
   /** Smoothed idf per term: `ln((1 + N) / (1 + df)) + 1`. */
   idf: z.array(z.number().positive()),
+  /**
+   * Which product fields the documents were made of ({@link productText}); absent means
+   * the title alone, as every vocabulary written before these settings existed.
+   */
+  text: TextFieldsSchema.optional(),
 });
 export type VocabularyJson = z.infer<typeof VocabularySchema>;
 
@@ -25,6 +31,8 @@ export class Vocabulary {
   readonly terms: readonly string[];
   readonly idf: Float32Array;
   readonly documents: number;
+  /** The product-text settings it was fitted with; `undefined`: title only. */
+  readonly text: TextFields | undefined;
   private readonly index: Map<string, number>;
 
   constructor(json: VocabularyJson) {
@@ -34,6 +42,7 @@ export class Vocabulary {
     this.terms = json.terms;
     this.idf = Float32Array.from(json.idf);
     this.documents = json.documents;
+    this.text = json.text;
     this.index = new Map(json.terms.map((t, i) => [t, i]));
     if (this.index.size !== json.terms.length) throw new GraphrecError('vocab/duplicate-term', 'vocabulary terms must be distinct');
   }
@@ -59,12 +68,29 @@ export class Vocabulary {
     return this.index.get(term);
   }
 
+  /** The settings {@link transformProduct} applies: the fitted ones, or title only. */
+  get textFields(): TextFields {
+    return this.text ?? titleOnlyTextFields();
+  }
+
   toJSON(): VocabularyJson {
-    return { format: 'graphrec-vocabulary', version: 1, documents: this.documents, terms: [...this.terms], idf: Array.from(this.idf) };
+    const json: VocabularyJson = { format: 'graphrec-vocabulary', version: 1, documents: this.documents, terms: [...this.terms], idf: Array.from(this.idf) };
+    if (this.text !== undefined) json.text = this.text;
+    return json;
   }
 
   /**
-   * The TF-IDF vector of a title: raw term counts × idf, L2-normalised;
+   * The TF-IDF vector of a product: its text built from `product` under the
+   * vocabulary's own settings ({@link textFields}), then {@link transform}.
+   * With no settings (an older vocabulary) this is `transform(product.title)`.
+   * @example vocabulary.transformProduct({ title: 'USB-C charger 65W', brand: 'Anker', description: '…' })
+   */
+  transformProduct(product: ProductTextFields): SparseVector {
+    return this.transform(productText(product, this.textFields));
+  }
+
+  /**
+   * The TF-IDF vector of a text (a title, or a {@link productText}): raw term counts × idf, L2-normalised;
    * out-of-vocabulary tokens are ignored. A title with no known token gives an
    * empty vector.
    */

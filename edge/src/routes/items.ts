@@ -55,6 +55,10 @@ const embed = createRoute({
             .object({
               title: z.string().trim().min(1).max(1000),
               neighbors: Ids(1000).default([]).openapi({ description: 'Ids of known products it is bought with' }),
+              brand: z.string().max(200).optional(),
+              categories: z.array(z.array(z.string().max(200)).max(20)).max(20).optional().openapi({ description: 'Category paths, most general first' }),
+              description: z.string().max(20_000).optional(),
+              feature: z.array(z.string().max(2000)).max(50).optional().openapi({ description: 'Bullet points (the 2018 `feature` field)' }),
               price: z.number().nonnegative().optional().openapi({ description: 'Echoed back; not a GraphSAGE feature' }),
               k: K,
             })
@@ -139,7 +143,7 @@ export function itemRoutes(app: App): void {
   });
 
   app.openapi(embed, async (c) => {
-    const { title, neighbors, k } = c.req.valid('json');
+    const { title, neighbors, k, brand, categories, description, feature } = c.req.valid('json');
     const { fallback } = c.req.valid('query');
     const config = c.get('config');
     checkLimit('k', k, config.MAX_K);
@@ -150,10 +154,10 @@ export function itemRoutes(app: App): void {
       c,
       fallback,
       async (v) => {
-        const result = await recommender(c, v).embed(title, neighbors, k);
+        const result = await recommender(c, v).embed({ title, brand, categories, description, feature }, neighbors, k);
         if (result.titleTerms > 0 || result.unknownNeighbors.length < neighbors.length) return { version: v.version, ...result };
         if (fallback === 'popular') return { ...(await popular(v)), unknownNeighbors: result.unknownNeighbors };
-        throw new GraphrecError('embed/empty', `no word of the title is in the model's vocabulary and no neighbour is known, so there is nothing to embed from; add ?fallback=popular for popular items instead`);
+        throw new GraphrecError('embed/empty', `no word of the product's text is in the model's vocabulary and no neighbour is known, so there is nothing to embed from; add ?fallback=popular for popular items instead`);
       },
       popular,
     );

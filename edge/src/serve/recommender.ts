@@ -3,12 +3,18 @@ import { embedNewProduct, type NeighborState } from '../../../artifacts/src/forw
 import { decodeNeighborState } from '../../../artifacts/src/forward/weights-codec.ts';
 import { searchIvf } from '../../../artifacts/src/index/ivf.ts';
 import type { Neighbour } from '../../../artifacts/src/index/similar-lists.ts';
+import { packRef } from '../../../artifacts/src/index/similar-lists.ts';
 import type { CatalogueEntry, ItemDisplay } from '../../../artifacts/src/manifest/schema.ts';
+import type { Reason } from '../../../artifacts/src/ranker/schema.ts';
+import type { ProductTextFields } from '../../../artifacts/src/text/product-text.ts';
 import type { ServedVersion } from '../store/served-version.ts';
+import { rankAtEdge, type RankRequest } from './ranked.ts';
 
 /** One recommended item as served. */
 export interface ServedItem extends ItemDisplay {
   score: number;
+  /** The signal that put it here (versions served with the ranker, and popular fallbacks). */
+  reason?: Reason;
 }
 
 /** Items plus, when asked and needed, the popularity fallback flag. */
@@ -46,7 +52,16 @@ export class Recommender {
   /** Display rows of (shard, row) results, read by the block (concurrent reads of one block are one read). */
   private async display(found: readonly Neighbour[]): Promise<ServedItem[]> {
     const blocks = await Promise.all(found.map((f) => this.v.rowBlock(f.shard, f.row)));
-    return found.map((f, i) => ({ ...blocks[i].row(f.row), score: round(f.score) }));
+    return found.map((f, i) => ({ ...blocks[i].row(f.row), score: round(f.score), ...(f.reason ? { reason: f.reason } : {}) }));
+  }
+
+  /** The ranker's answer (see `ranked.ts`), shown; a list shorter than `k` is padded with popular items. */
+  private async ranked(request: RankRequest): Promise<ServedItem[]> {
+    const items = await this.display(await rankAtEdge(this.v, request));
+    if (items.length >= request.k) return items;
+    const shown = new Set(items.map((i) => i.id));
+    const popular = (await this.v.popular()).filter((p) => !shown.has(p.id) && !(p.ref !== undefined && request.exclude.has(p.ref)));
+    return [...items, ...popular.slice(0, request.k - items.length).map(({ ref: _, ...p }) => ({ ...p, score: 0, reason: 'popular' as const }))];
   }
 
   /** Starts reading the row blocks an item's first neighbours are in (named by its catalogue entry). */
@@ -62,7 +77,7 @@ export class Recommender {
 
   async popular(k: number, exclude: ReadonlySet<string> = new Set()): Promise<Recommendation> {
     const items = (await this.v.popular()).filter((p) => !exclude.has(p.id)).slice(0, k);
-    return { items: items.map((p) => ({ ...p, score: 0 })), fallback: 'popular' };
+    return { items: items.map(({ ref: _, ...p }) => ({ ...p, score: 0, reason: 'popular' as const })), fallback: 'popular' };
   }
 
   /**
@@ -101,6 +116,10 @@ export class Recommender {
     for (const v of await Promise.all(known.map((e) => this.v.vector(e)))) {
       for (let j = 0; j < mean.length; j++) mean[j] += v[j];
     }
+    if (this.v.ranked) {
+      const exclude = new Set([...known, ...excluded.known].map((e) => packRef(e.shard, e.row)));
+      return { items: await this.ranked({ known, query: unit(mean), exclude, k, graphReason: 'bought-together' }), unknown };
+    }
     const exclude = new Set([...known, ...excluded.known].map((e) => e.key));
     return { items: await this.search(mean, k, exclude), unknown };
   }
@@ -109,16 +128,18 @@ export class Recommender {
    * A new product's embedding by the inductive GraphSAGE pass — its title and
    * the stored states of its known co-purchased products — and its nearest items.
    */
-  async embed(title: string, neighbors: readonly string[], k: number): Promise<{ embedding: number[]; items: ServedItem[]; unknownNeighbors: string[]; titleTerms: number }> {
+  async embed(text: ProductTextFields, neighbors: readonly string[], k: number): Promise<{ embedding: number[]; items: ServedItem[]; unknownNeighbors: string[]; titleTerms: number }> {
     const { weights, vocabulary } = await this.v.forward();
     const { known, unknown } = await this.lookup(neighbors);
     const states: NeighborState[] = known.map((e) => {
       if (!e.state) throw new GraphrecError('artifact/corrupt', `catalogue entry ${e.id} has no neighbour state`);
       return decodeNeighborState(e.state, weights.dims.hidden);
     });
-    const row = vocabulary.transform(title);
+    // The fields and weights the vocabulary was fitted with (title only for older versions).
+    const row = vocabulary.transformProduct(text);
     const z = embedNewProduct(weights, row, states);
-    return { embedding: Array.from(z), items: await this.search(z, k, new Set()), unknownNeighbors: unknown, titleTerms: row.indices.length };
+    const items = this.v.ranked ? await this.ranked({ known, query: z, exclude: new Set(known.map((e) => packRef(e.shard, e.row))), k, graphReason: 'graph' }) : await this.search(z, k, new Set());
+    return { embedding: Array.from(z), items, unknownNeighbors: unknown, titleTerms: row.indices.length };
   }
 }
 
@@ -126,3 +147,11 @@ export class Recommender {
 const NEAR_ROWS_HISTORY = 2;
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/** `v` scaled to unit length (a zero vector stays zero). */
+function unit(v: Float32Array): Float32Array {
+  let norm = 0;
+  for (const x of v) norm += x * x;
+  if (norm > 0) for (let j = 0; j < v.length; j++) v[j] /= Math.sqrt(norm);
+  return v;
+}

@@ -5,14 +5,15 @@ import { BlockTable } from '../../../artifacts/src/index/blocks.ts';
 import type { ShardVectors } from '../../../artifacts/src/index/ivf.ts';
 import { assembleShard } from '../../../artifacts/src/index/shard.ts';
 import { RowBlock } from '../../../artifacts/src/index/shard-rows.ts';
+import { GraphLists } from '../../../artifacts/src/index/graph-lists.ts';
 import { SimilarLists } from '../../../artifacts/src/index/similar-lists.ts';
 import { catalogueShardOf, type ObjectKeys } from '../../../artifacts/src/manifest/keys.ts';
 import {
   parseArtifactJson,
   PopularListSchema,
   type BlockedObjectRef,
+  type PopularList,
   type CatalogueEntry,
-  type ItemDisplay,
   type Manifest,
   type ObjectRef,
   type Shard,
@@ -143,11 +144,26 @@ export class ServedVersion {
   similarBlock(shard: number, row: number): Promise<SimilarLists> {
     const s = this.shardRef(shard);
     const depth = this.manifest.similar.depth;
-    return this.block(s.similar, s.items, this.table(s.similar, s.items).blockOf(row), (b, first, count) => new SimilarLists(shard, b, count, depth, first), (l) => l.heapBytes);
+    const ranked = this.manifest.similar.kind === 'ranked';
+    return this.block(s.similar, s.items, this.table(s.similar, s.items).blockOf(row), (b, first, count) => new SimilarLists(shard, b, count, depth, first, ranked), (l) => l.heapBytes);
+  }
+
+  /** Whether this version serves with the ranker: its settings, and graph lists on every shard. */
+  get ranked(): boolean {
+    return this.manifest.ranker !== undefined && this.manifest.index.shards.every((s) => s.graph !== undefined);
+  }
+
+  /** The co-purchase list of a shard's row (neighbours as `shard << 16 | row` references). */
+  async graphList(shard: number, row: number): Promise<ReturnType<GraphLists['list']>> {
+    const s = this.shardRef(shard);
+    const ref = s.graph;
+    if (!ref) throw new GraphrecError('artifact/missing', `shard ${shard} of version ${this.version} has no graph lists`);
+    const lists = await this.block(ref, s.items, this.table(ref, s.items).blockOf(row), (b, first, count) => new GraphLists(shard, b, count, first), (l) => l.heapBytes);
+    return lists.list(row);
   }
 
   /** An item's stored unit vector, from the block of its shard's codes. */
-  async vector(entry: CatalogueEntry): Promise<Float32Array> {
+  async vector(entry: Pick<CatalogueEntry, 'id' | 'shard' | 'row'>): Promise<Float32Array> {
     const s = this.shardRef(entry.shard);
     const dim = this.manifest.model.dimensions;
     if (!(entry.row < s.items)) throw new GraphrecError('artifact/corrupt', `catalogue puts ${entry.id} at row ${entry.row} of shard ${entry.shard}, which has ${s.items} items`);
@@ -179,7 +195,7 @@ export class ServedVersion {
     return shard.get(id);
   }
 
-  popular(): Promise<ItemDisplay[]> {
+  popular(): Promise<PopularList['items']> {
     const ref = this.manifest.popular;
     return this.load(ref, (b) => parseArtifactJson(PopularListSchema, text.decode(b), 'popular list', 'artifact/corrupt').items);
   }

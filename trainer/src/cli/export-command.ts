@@ -2,7 +2,7 @@ import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { exportRun } from '../export/export-run.ts';
 import { numberFlag, parseFlags, type Command } from './command.ts';
 
-const usage = 'graphrec export RUN --out DIR [--shard-items 4096] [--nprobe N] [--shortlist 4] [--connectivity 16] [--similar-depth 32] [--block-rows 256] [--recall-queries 1000] [--json]';
+const usage = 'graphrec export RUN --out DIR [--shard-items 4096] [--nprobe N] [--shortlist 4] [--connectivity 16] [--similar-depth 32] [--block-rows 256] [--recall-queries 1000] [--no-ranker] [--json]';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -18,6 +18,7 @@ export const exportCommand: Command = {
       'similar-depth': { type: 'string' },
       'block-rows': { type: 'string' },
       'recall-queries': { type: 'string' },
+      'no-ranker': { type: 'boolean' },
     }, usage);
     const runDir = positionals[0];
     if (!runDir || !values.out) throw new GraphrecError('cli/bad-arguments', `missing ${runDir ? '--out DIR' : 'RUN'}\nusage: ${usage}`);
@@ -30,13 +31,14 @@ export const exportCommand: Command = {
       similarDepth: numberFlag(values['similar-depth'], 'similar-depth', 32, { min: 1, max: 1000, integer: true }),
       blockRows: numberFlag(values['block-rows'], 'block-rows', 256, { min: 1, max: 65_536, integer: true }),
       recallQueries: numberFlag(values['recall-queries'], 'recall-queries', 1000, { min: 1, integer: true }),
+      ranker: !values['no-ranker'],
       progress: ctx.progress,
     });
     const m = summary.manifest;
     ctx.print(`exported ${m.model.kind} version ${m.version} to ${summary.outDir}${m.model.transductive ? ' (transductive: new products need retraining)' : ''}`);
     ctx.print(`  ${m.items.toLocaleString('en-US')} items in ${m.index.shards.length} shards (largest ${(summary.bytes.largestShard / 2 ** 20).toFixed(1)} MiB), ${m.catalogue.objects.length} catalogue objects`);
     ctx.print(`  ${(summary.bytes.total / 2 ** 20).toFixed(1)} MiB total, ${summary.bytes.perItem.toFixed(0)} bytes per item`);
-    ctx.print(`  similar lists: ${summary.similar.depth} neighbours an item, recall@10 vs exact float32 ${summary.similar.recallAt10.toFixed(4)}`);
+    ctx.print(m.ranker ? `  served ranker: warm ${m.ranker.warm.chosen}, cold ${m.ranker.cold.chosen} (weights fitted on ${m.ranker.fittedOn}); similar lists ranked, ${summary.similar.depth} an item, embedding candidates recall@10 vs exact float32 ${summary.similar.recallAt10.toFixed(4)}` : `  similar lists: ${summary.similar.depth} neighbours an item, recall@10 vs exact float32 ${summary.similar.recallAt10.toFixed(4)}`);
     ctx.print(`  search (recommend${m.forward ? ', embed' : ''}) recall@10 vs exact float32: ${summary.recall.recallAt10.toFixed(4)} at nprobe ${summary.recall.nprobe} (${Object.entries(summary.recall.byNprobe).map(([p, r]) => `${p}: ${r.toFixed(4)}`).join(', ')})`);
     return { version: m.version, model: m.model.kind, out: summary.outDir, items: m.items, shards: m.index.shards.length, bytes: summary.bytes, recall: summary.recall, similar: summary.similar, seconds: summary.seconds, peakRssMB: summary.peakRssMB };
   },

@@ -2,13 +2,14 @@ import { peakRssMB } from '../util/progress.ts';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { parseGraphSageConfig } from '../train/graphsage-config.ts';
 import { trainRun } from '../train/graphsage-run.ts';
+import { parseTextFieldsFlag } from '../text/text-fields-flag.ts';
 import { numberFlag, parseFlags, type Command } from './command.ts';
 import { metricsTables } from './metrics-table.ts';
 import { parseBackend } from './parse-backend.ts';
 import { pinSageUsage, trainPinSageCommand } from './train-pinsage-command.ts';
 
 const usage =
-  'graphrec train graphsage DATA --out RUN [--protocol standard|gae] [--epochs N] [--batch-size N | --full-batch] [--fanouts 10,10] [--negatives N] [--lr X] [--dim N] [--seed S] [--patience N] [--backend tensorflow|wasm|cpu] [--resume] [--no-eval] [--json]';
+  'graphrec train graphsage DATA --out RUN [--protocol standard|gae] [--epochs N] [--batch-size N | --full-batch] [--fanouts 10,10] [--negatives N] [--lr X] [--dim N] [--seed S] [--patience N] [--text-fields title:3,brand,categories,description,feature] [--backend tensorflow|wasm|cpu] [--resume] [--no-eval] [--json]';
 
 export { parseBackend };
 
@@ -25,7 +26,7 @@ export const trainCommand: Command = {
         out: { type: 'string' }, protocol: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' },
         'full-batch': { type: 'boolean' }, fanouts: { type: 'string' }, negatives: { type: 'string' }, lr: { type: 'string' },
         dim: { type: 'string' }, seed: { type: 'string' }, patience: { type: 'string' }, backend: { type: 'string' },
-        resume: { type: 'boolean' }, 'no-eval': { type: 'boolean' },
+        resume: { type: 'boolean' }, 'no-eval': { type: 'boolean' }, 'text-fields': { type: 'string' },
       },
       usage,
     );
@@ -47,6 +48,7 @@ export const trainCommand: Command = {
       learningRate: values.lr === undefined ? undefined : numberFlag(values.lr, 'lr', 0.01, { min: 1e-6, max: 1 }),
       fanouts: values.fanouts?.split(',').map((f) => numberFlag(f, 'fanouts', 10, { min: 1, integer: true })),
       ...(dim ? { inputDim: dim, hiddenDim: dim, outputDim: dim } : {}),
+      text: values['text-fields'] === undefined ? undefined : parseTextFieldsFlag(values['text-fields']),
     });
     const result = await trainRun({
       dataPath, runDir: values.out, protocol, config, backend: parseBackend(values.backend), resume: values.resume === true,
@@ -54,6 +56,6 @@ export const trainCommand: Command = {
     });
     if (result.report) ctx.print(metricsTables(result.report.protocols));
     if (result.reportPath) ctx.print(`report: ${result.reportPath}`);
-    return { run: values.out, backend: result.run.backend, trainSeconds: result.run.trainSeconds, evaluateSeconds: result.report?.timings.evaluate, peakRssMB: peakRssMB(), bestEpoch: result.run.bestEpoch, epochs: result.run.history.length, data: result.run.data, protocols: result.report?.protocols ?? [], report: result.reportPath };
+    return { run: values.out, backend: result.run.backend, trainSeconds: result.run.trainSeconds, evaluateSeconds: result.report?.timings.evaluate, peakRssMB: peakRssMB(), bestEpoch: result.run.bestEpoch, epochs: result.run.history.length, data: result.run.data, warnings: result.run.warnings, protocols: result.report?.protocols ?? [], report: result.reportPath };
   },
 };

@@ -5,12 +5,14 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isGraphrecError } from '../../../artifacts/src/errors.ts';
 import { Diagnostics } from './diagnostics.ts';
-import { cleanTitle, normalizeMetadata, parseMetadataLine, parsePrice, readMetadata } from './metadata.ts';
+import { cleanText } from './clean-text.ts';
+import { normalizeMetadata, parseMetadataLine, parsePrice, readMetadata } from './metadata.ts';
 import type { ProductRecord } from './records.ts';
 import { fixtureFolder } from '../../../test/helpers/fixtures.ts';
 
 const DATASETS = fileURLToPath(new URL('../../../../shared/datasets/', import.meta.url));
 const GIFT_CARDS = join(DATASETS, 'amazon-gift-cards-2018');
+const DIGITAL_MUSIC = join(DATASETS, 'amazon-digital-music-2014');
 
 const { dir, writeLines: fixture } = fixtureFolder('metadata');
 
@@ -62,16 +64,25 @@ describe('parsePrice', () => {
   });
 });
 
-describe('cleanTitle', () => {
+describe('cleanText', () => {
   it.each([
     [' Maggiano&#39;s Gift Card', "Maggiano's Gift Card"],
     ['Vacuum --- 12 Month Warranty &gt;&gt;&gt; THT', 'Vacuum --- 12 Month Warranty >>> THT'],
     ['Tom &amp; Jerry &quot;Set&quot; &#x2013; Blue', 'Tom & Jerry "Set" \u2013 Blue'],
     ['AT&T card &unknown; &#0; &#99999999;', 'AT&T card &unknown; &#0; &#99999999;'],
+    ['<span class="a-size-base a-color-secondary">\n    No expiration, no fees.\n  </span>', 'No expiration, no fees.'],
+    ['<div class="aplus"> <br>Gift Cards<br /><br/>never expire.<br/>', 'Gift Cards never expire.'],
+    ['Buy as <a href="http://x/y?a=1&amp;b=2">individual gift cards</a>.', 'Buy as individual gift cards.'],
+    ['Line one<p>Line two</p>', 'Line one Line two'],
+    ['&lt;b&gt;Bold&lt;/b&gt; &lt;3 you, size < 5', 'Bold <3 you, size < 5'],
+    ['<style>.a-box{color:#fff}</style>Real text<!-- note -->', 'Real text'],
+    ['Tab\tand  many   spaces&nbsp;here', 'Tab and many spaces here'],
+    ['Caf&eacute; Pi&ntilde;ata &Eacute;T&Eacute; &rsquo;n&rsquo; &mdash; &trade; &AMP; &Nbsp;x &frac12;', 'Café Piñata ÉTÉ \u2019n\u2019 \u2014 \u2122 & x ½'],
+    ['<span class="a"></span>', undefined],
     ['   ', undefined],
     [undefined, undefined],
   ])('%j → %j', (input, expected) => {
-    expect(cleanTitle(input)).toBe(expected);
+    expect(cleanText(input)).toBe(expected);
   });
 });
 
@@ -81,6 +92,8 @@ describe('normalizeMetadata', () => {
     expect(record).toEqual({
       asin: '0000031852',
       title: 'Girls Ballet Tutu Zebra Hot Pink',
+      description: undefined,
+      feature: [],
       price: 3.17,
       imageUrl: 'http://ecx.images-amazon.com/images/I/51fAmVkTbyL._SY300_.jpg',
       alsoBought: ['B00JHONN1S', 'B002BZX8Z6'],
@@ -96,6 +109,8 @@ describe('normalizeMetadata', () => {
     expect(parseMetadataLine(LINES_2018[0], '2018')).toEqual({
       asin: 'B001',
       title: 'Card',
+      description: undefined,
+      feature: [],
       price: 40,
       imageUrl: 'https://a/1.jpg',
       alsoBought: ['B002'],
@@ -110,6 +125,41 @@ describe('normalizeMetadata', () => {
     expect(empty.categories).toEqual([]);
     expect(empty.salesRank).toBeUndefined();
     expect(parseMetadataLine(LINES_2018[2]).salesRank).toEqual({ 'Toys & Games': 2893775, 'Gift Cards': 1019 });
+  });
+
+  it('reads 2014 descriptions, cleaned of markup; 2014 has no feature list', () => {
+    const line = "{'asin': 'D1', 'title': 'Tutu <b>Pink</b>', 'description': 'Soft &amp; light.<br/>Machine <i>washable</i>.', 'brand': 'Cox&#39;s <span>Lures</span>'}";
+    expect(parseMetadataLine(line, '2014')).toMatchObject({ title: 'Tutu Pink', description: 'Soft & light. Machine washable.', feature: [], brand: "Cox's Lures" });
+    expect(parseMetadataLine("{'asin': 'D2', 'description': '<br/>'}", '2014').description).toBeUndefined();
+    expect(parseMetadataLine("{'asin': 'D3', 'description': ['a', 'b']}", '2014').description).toBe('a b');
+  });
+
+  it('reads 2018 description paragraphs joined with a space and feature bullets, cleaned', () => {
+    const line = JSON.stringify({
+      asin: 'E1',
+      title: 'Card &amp; Box',
+      description: ['<div class="aplus"> <br>First paragraph.', '', 'Second&nbsp;one.</div>'],
+      feature: ['<span class="a-size-base a-color-secondary">\n   No expiration, no fees.\n </span>', '<br/>', 'Free shipping'],
+      brand: 'Dave &amp; Buster&#39;s',
+    });
+    expect(parseMetadataLine(line, '2018')).toMatchObject({
+      title: 'Card & Box',
+      description: 'First paragraph. Second one.',
+      feature: ['No expiration, no fees.', 'Free shipping'],
+      brand: "Dave & Buster's",
+    });
+    expect(parseMetadataLine('{"asin": "E2", "description": [], "feature": []}', '2018')).toMatchObject({ description: undefined, feature: [] });
+    expect(parseMetadataLine('{"asin": "E3", "description": "one string"}', '2018').description).toBe('one string');
+  });
+
+  it('takes a 2018 image from imageURL or imageURLHighRes when image is absent or empty', () => {
+    const url = (rec: Record<string, unknown>): string | undefined => parseMetadataLine(JSON.stringify({ asin: 'I1', ...rec }), '2018').imageUrl;
+    expect(url({ image: ['https://a/1.jpg'], imageURL: ['https://b/1.jpg'] })).toBe('https://a/1.jpg');
+    expect(url({ imageURL: ['https://b/1.jpg', 'https://b/2.jpg'], imageURLHighRes: ['https://c/1.jpg'] })).toBe('https://b/1.jpg');
+    expect(url({ image: [], imageURL: [], imageURLHighRes: ['https://c/1.jpg'] })).toBe('https://c/1.jpg');
+    expect(url({ imageURL: [''] })).toBeUndefined();
+    // Field names alone mark a line as 2018 in auto mode.
+    expect(parseMetadataLine(JSON.stringify({ asin: 'I2', imageURLHighRes: ['https://c/2.jpg'] })).imageUrl).toBe('https://c/2.jpg');
   });
 
   it('decides the release per line in auto mode, by syntax and field names', () => {
@@ -132,6 +182,10 @@ describe('normalizeMetadata', () => {
     ["{'asin': 'A', 'salesRank': {'Books': 'high'}}", '2014', 'data/wrong-type', 'salesRank'],
     ['{"asin": "A", "image": "https://a/1.jpg"}', '2018', 'data/wrong-type', 'image'],
     ['{"asin": "A", "rank": 12}', '2018', 'data/wrong-type', 'rank'],
+    ['{"asin": "A", "description": [1]}', '2018', 'data/wrong-type', 'description: expected a string or a list of strings'],
+    ['{"asin": "A", "feature": {"a": 1}}', '2018', 'data/wrong-type', 'feature'],
+    ['{"asin": "A", "imageURL": "https://a/1.jpg"}', '2018', 'data/wrong-type', 'imageURL'],
+    ["{'asin': 'A', 'description': 3}", '2014', 'data/wrong-type', 'description'],
     ['{"asin": "A", "price": ["$1"]}', '2018', 'data/wrong-type', 'price'],
     ['["A"]', '2018', 'data/wrong-type', 'line'],
     ["{'asin': 'A'", '2014', 'data/malformed-line', 'offset 12'],
@@ -227,5 +281,22 @@ describe('readMetadata', () => {
     const edges = records.flatMap((r) => r.alsoBought.filter((b) => listed.has(b)).map((b) => [r.asin, b]));
     expect(edges).toHaveLength(5993);
     expect(new Set(edges.flat()).size).toBe(328);
+    // Descriptions are lists there (805 not empty); markup (87 descriptions, 122 feature lists, e.g.
+    // `<span class="a-size-base a-color-secondary">`) must not survive the readers.
+    expect(records.filter((r) => r.description !== undefined)).toHaveLength(805);
+    expect(records.filter((r) => r.feature.length > 0)).toHaveLength(621);
+    const texts = records.flatMap((r) => [r.title, r.description, r.brand, ...r.feature]).filter((t) => t !== undefined);
+    expect(texts.filter((t) => /<\/?[a-z][^<>]*>|&(#\d+|[a-z]+);/i.test(t))).toEqual([]);
+  });
+
+  const musicAbsent = existsSync(DIGITAL_MUSIC) ? '' : ` (skipped: dataset folder ${DIGITAL_MUSIC} is absent)`;
+  it.skipIf(!existsSync(DIGITAL_MUSIC))(`reads descriptions of the real 2014 Digital Music metadata${musicAbsent}`, async () => {
+    const diagnostics = new Diagnostics();
+    const records = await collect(join(DIGITAL_MUSIC, 'meta_Digital_Music.json.gz'), diagnostics);
+    expect(records).toHaveLength(7419);
+    expect(diagnostics.summary().counts).toEqual({ 'truncated-gzip': 1 });
+    expect(records.find((r) => r.asin === '6308051551')).toMatchObject({ description: 'NEW Combo BLUWAVS CD and FLAC FILE', feature: [] });
+    expect(records.filter((r) => r.description !== undefined).length).toBeGreaterThan(1000);
+    expect(records.every((r) => r.feature.length === 0)).toBe(true);
   });
 });

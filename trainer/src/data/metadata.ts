@@ -1,6 +1,7 @@
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import { describeType, isDict, parseEachLine, wrongType, type Dict } from './fields.ts';
+import { cleanText } from './clean-text.ts';
 import { parsePythonLiteral } from './python-literal.ts';
 import type { ProductRecord } from './records.ts';
 
@@ -31,28 +32,34 @@ function optString(rec: Dict, field: string): string | undefined {
   return v === '' ? undefined : v;
 }
 
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-/**
- * A title as people read it: the 2018 metadata keeps HTML entities in some titles
- * (`Maggiano&#39;s`, `&gt;&gt;&gt;` in 178 Gift Cards records), which would otherwise be
- * shown literally and tokenised as words like `39`; surrounding spaces go too.
- */
-export function cleanTitle(title: string | undefined): string | undefined {
-  if (title === undefined) return undefined;
-  const decoded = title.replace(/&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]+);/gi, (whole, body: string) => {
-    if (body[0] !== '#') return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
-    const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
-  const trimmed = decoded.trim();
-  return trimmed === '' ? undefined : trimmed;
+/** A text field cleaned of markup; absent, `None`, `''` and markup-only text are `undefined`. */
+function optText(rec: Dict, field: string): string | undefined {
+  return cleanText(optString(rec, field));
 }
 
-function stringList(rec: Dict | undefined, field: string, label = field): string[] {
+/**
+ * A description: 2014 a string, 2018 a list of paragraphs (joined with a space).
+ * Either shape is accepted in either release, since converted files exist.
+ */
+function description(rec: Dict): string | undefined {
+  const v = rec.description;
+  if (typeof v === 'string') return cleanText(v);
+  const parts = stringList(rec, 'description', 'description', 'a string or a list of strings');
+  const joined = parts.map((p) => cleanText(p)).filter((p) => p !== undefined).join(' ');
+  return joined === '' ? undefined : joined;
+}
+
+/** 2018 `feature` bullets, each cleaned; empty ones are dropped. */
+function features(rec: Dict): string[] {
+  const v = rec.feature;
+  const bullets = typeof v === 'string' ? [v] : stringList(rec, 'feature', 'feature', 'a string or a list of strings');
+  return bullets.map((b) => cleanText(b)).filter((b) => b !== undefined);
+}
+
+function stringList(rec: Dict | undefined, field: string, label = field, expected = 'a list of strings'): string[] {
   const v = rec?.[field];
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) wrongType(label, 'a list of strings', v);
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) wrongType(label, expected, v);
   return v as string[];
 }
 
@@ -125,13 +132,15 @@ function normalize2014(rec: Dict): ProductRecord {
   if (price !== undefined && price !== null && typeof price !== 'number') wrongType('price', 'a number', price);
   return {
     asin,
-    title: cleanTitle(optString(rec, 'title')),
+    title: optText(rec, 'title'),
+    description: description(rec),
+    feature: features(rec),
     price: parsePrice(price),
     imageUrl: optString(rec, 'imUrl'),
     alsoBought: stringList(rel, 'also_bought', 'related.also_bought'),
     alsoViewed: stringList(rel, 'also_viewed', 'related.also_viewed'),
     boughtTogether: stringList(rel, 'bought_together', 'related.bought_together'),
-    brand: optString(rec, 'brand'),
+    brand: optText(rec, 'brand'),
     categories: categoryPaths(rec.categories),
     salesRank: salesRankDict(rec.salesRank),
   };
@@ -146,13 +155,16 @@ function normalize2018(rec: Dict): ProductRecord {
   const category = stringList(rec, 'category');
   return {
     asin,
-    title: cleanTitle(optString(rec, 'title')),
+    title: optText(rec, 'title'),
+    description: description(rec),
+    feature: features(rec),
     price: parsePrice(price),
-    imageUrl: stringList(rec, 'image')[0],
+    // Some 2018 category dumps name the image lists `imageURL` / `imageURLHighRes` instead of `image`.
+    imageUrl: ['image', 'imageURL', 'imageURLHighRes'].flatMap((f) => stringList(rec, f)).find((url) => url !== ''),
     alsoBought: stringList(rec, 'also_buy'),
     alsoViewed: stringList(rec, 'also_view'),
     boughtTogether: [],
-    brand: optString(rec, 'brand'),
+    brand: optText(rec, 'brand'),
     categories: category.length > 0 ? [category] : [],
     salesRank: parseRank(rec.rank),
   };
@@ -172,7 +184,7 @@ export function normalizeMetadata(value: unknown, format: MetadataFormat): Produ
 }
 
 const MARKERS_2014 = ['related', 'imUrl', 'salesRank', 'categories'];
-const MARKERS_2018 = ['also_buy', 'also_view', 'category', 'image', 'rank'];
+const MARKERS_2018 = ['also_buy', 'also_view', 'category', 'image', 'imageURL', 'imageURLHighRes', 'feature', 'rank'];
 
 /** Field names decide the release; the syntax is the fallback (2014 files converted to JSON exist). */
 function detectFormat(value: unknown, fallback: MetadataFormat): MetadataFormat {

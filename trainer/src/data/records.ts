@@ -6,11 +6,15 @@
 /** One product from McAuley 2014 or 2018 metadata. */
 export interface ProductRecord {
   asin: string;
-  /** Absent or empty titles are `undefined`. */
+  /** Absent or empty titles are `undefined`; HTML tags and entities are removed (as in every text field). */
   title: string | undefined;
+  /** 2014 `description`; 2018 `description` paragraphs joined with a space; `undefined` when absent or empty. */
+  description: string | undefined;
+  /** 2018 `feature` bullets (empty ones dropped); empty for 2014, which has none. */
+  feature: string[];
   /** Price in dollars; ranges ("$5.99 - $12.99") take the lower bound; unknown is `undefined`. */
   price: number | undefined;
-  /** First image URL (2014 `imUrl`, 2018 `image[0]`). */
+  /** First image URL (2014 `imUrl`; 2018 the first of `image`, `imageURL`, `imageURLHighRes`). */
   imageUrl: string | undefined;
   /** 2014 `related.also_bought`, 2018 `also_buy`. */
   alsoBought: string[];

@@ -8,7 +8,10 @@ import { embeddingScorer, rowOf } from './embedding-scorer.ts';
 import { linkPrediction } from './link-prediction.ts';
 import { coldStartTask, heldOutEdgeTask, nodeQuery, studyProtocolTask, type NodeRankingTask } from './protocols.ts';
 import { popularityPriorScorer, tunePopularityWeight } from './popularity-prior.ts';
-import { pairedAgainstPopularity } from './paired.ts';
+import { pairedAgainstBaselines } from './paired.ts';
+import { fitServedRankers, worldOf, type ServedRankers } from './served/fit-ranker.ts';
+import { servedScorer } from './served/scorer.ts';
+import type { ServedWorld } from './served/world.ts';
 import { evaluateRanking } from './ranking.ts';
 import type { SampleRecommendation } from './report-data.ts';
 import type { MethodResult, ProtocolResult, Query, Scorer, TrainingView } from './types.ts';
@@ -19,6 +22,8 @@ export interface GraphSageEvaluation {
   popularityWeight: { beta: number; valHr10: number };
   samples: SampleRecommendation[];
   embeddings: GraphEmbeddings;
+  /** The served ranker and its ablation, fitted on validation edges (standard protocol only). */
+  rankers?: ServedRankers;
 }
 
 /** The learned model as a scorer: stored rows for known products, the inductive pass for new ones. */
@@ -62,6 +67,14 @@ function methods(view: TrainingView, weights: GraphSageWeights, emb: GraphEmbedd
     adamicAdarScorer(view),
     itemKnnScorer(view),
     tfidfScorer(view),
+  ];
+}
+
+/** `served` and its ablation `served-without-embedding`, each with the world's own degree scale. */
+function servedScorers(world: ServedWorld, weights: GraphSageWeights, rankers: ServedRankers): Scorer[] {
+  return [
+    servedScorer('served', world, weights, { ...rankers.served, maxDegree: world.maxDegree }),
+    servedScorer('served-without-embedding', world, weights, { ...rankers.withoutEmbedding, maxDegree: world.maxDegree }),
   ];
 }
 
@@ -114,7 +127,7 @@ async function rankAll(
     progress.update(i + 1);
   }
   progress.finish();
-  return { protocol, label, methods: pairedAgainstPopularity(results, bestRanks) };
+  return { protocol, label, methods: pairedAgainstBaselines(results, bestRanks) };
 }
 
 /**
@@ -151,11 +164,19 @@ export async function evaluateGraphSage(data: PreparedData, weights: GraphSageWe
   }
   const candidates = new Uint8Array(trainGraph.numNodes);
   for (let v = 0; v < candidates.length; v++) candidates[v] = splits.inductive.isHeldOut[v] ? 0 : 1;
-  protocols.push(await rankAll('held-out edges (honest: the query’s training neighbours are excluded)', 'held-out-edges', heldOutEdgeTask(trainGraph, splits.test, data.features, candidates), scorers, data, seed, samples, progress));
-  protocols.push(await rankAll('study protocol: any neighbour counts, training edges included (not comparable to the honest rows)', 'study-protocol', studyProtocolTask(trainGraph, splits.test, data.features, candidates), scorers, data, seed, samples, progress));
-  protocols.push(await rankAll('cold start: new product, title only', 'cold-start-title', coldStartTask(splits.inductive, data.features, 0, seed), scorers, data, seed, samples, progress));
-  protocols.push(await rankAll('cold start: new product, title + 1 known neighbour', 'cold-start-title+1', coldStartTask(splits.inductive, data.features, 1, seed), scorers, data, seed, samples, progress));
+  const rankers = fitServedRankers(data, splits, weights, { seed, progress });
+  // The served rows rank in the world export would write for this split's model: the training graph's lists and codes.
+  const world = worldOf(data, splits, trainGraph, weights, rankers.served.candidates);
+  const ranked = [...scorers, ...servedScorers(world, weights, rankers)];
+  try {
+    protocols.push(await rankAll('held-out edges (honest: the query’s training neighbours are excluded)', 'held-out-edges', heldOutEdgeTask(trainGraph, splits.test, data.features, candidates), ranked, data, seed, samples, progress));
+    protocols.push(await rankAll('study protocol: any neighbour counts, training edges included (not comparable to the honest rows)', 'study-protocol', studyProtocolTask(trainGraph, splits.test, data.features, candidates), ranked, data, seed, samples, progress));
+    protocols.push(await rankAll('cold start: new product, title only', 'cold-start-title', coldStartTask(splits.inductive, data.features, 0, seed), ranked, data, seed, samples, progress));
+    protocols.push(await rankAll('cold start: new product, title + 1 known neighbour', 'cold-start-title+1', coldStartTask(splits.inductive, data.features, 1, seed), ranked, data, seed, samples, progress));
+  } finally {
+    world.dispose();
+  }
   const neg = sampleNegatives(data.graph, splits.test.src.length, candidates, new Rng(seed + 99));
   protocols.push(await linkPredictionProtocol('held-out-edges-auc', 'held-out edges: AUC/AP against an equal number of sampled non-edges', splits.test, neg));
-  return { protocols, samples, embeddings: emb, popularityWeight: tuned };
+  return { protocols, samples, embeddings: emb, popularityWeight: tuned, rankers };
 }

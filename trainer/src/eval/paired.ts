@@ -91,3 +91,28 @@ export function pairedAgainstPopularity(methods: readonly MethodResult[], bestRa
     return m.method === against || !m.metrics || !ranks ? m : { ...m, paired: pairedHits(ranks, base, k, against) };
   });
 }
+
+/** The baselines a served row must beat (GraphSAGE's, and the user protocols' popularity and ItemKNN rows). */
+export const BASELINES = new Set(['popularity', 'common-neighbours', 'adamic-adar', 'itemknn', 'itemknn/latest-item', 'tfidf']);
+
+/** Whether a method is a served row (`served`, `served-without-embedding`). */
+export const isServedMethod = (method: string): boolean => method === 'served' || method.startsWith('served-');
+
+/**
+ * {@link pairedAgainstPopularity}, and each served row also paired (field `pairedBest`)
+ * with the protocol's best baseline by HR@10 (the first listed on ties).
+ */
+export function pairedAgainstBaselines(methods: readonly MethodResult[], bestRanks: ReadonlyMap<string, Float64Array>): MethodResult[] {
+  const withPopularity = pairedAgainstPopularity(methods, bestRanks);
+  let best: MethodResult | undefined;
+  for (const m of withPopularity) {
+    if (!BASELINES.has(m.method) || !m.metrics || !bestRanks.has(m.method)) continue;
+    if (!best || (m.metrics['hr@10'] ?? 0) > (best.metrics?.['hr@10'] ?? 0)) best = m;
+  }
+  if (!best) return withPopularity;
+  const baseRanks = bestRanks.get(best.method)!;
+  return withPopularity.map((m) => {
+    const ranks = bestRanks.get(m.method);
+    return isServedMethod(m.method) && m.metrics && ranks ? { ...m, pairedBest: pairedHits(ranks, baseRanks, PAIRED_AGAINST.k, best.method) } : m;
+  });
+}

@@ -1,3 +1,4 @@
+import type { RankerSettings } from '../../../artifacts/src/ranker/schema.ts';
 import type { ProtocolResult } from './types.ts';
 import type { UserTaskStats } from './user-protocols.ts';
 import type { UserSampleTable } from './user-samples.ts';
@@ -48,4 +49,6 @@ export interface RunReportData {
   userSamples?: UserSampleTable[];
   /** Per user protocol, who was evaluated and how many test items were cold. */
   userTasks?: Record<string, UserTaskStats>;
+  /** The served ranker and its ablation as fitted on validation (the `served` rows rank with these). */
+  rankers?: { served: RankerSettings; withoutEmbedding: RankerSettings };
 }

@@ -62,6 +62,8 @@ export interface MethodResult {
   note?: string;
   /** HR@10 against popularity on the same queries, with McNemar's p (every scored method but popularity itself). */
   paired?: PairedComparison;
+  /** For a served row: HR@10 against the protocol's best baseline on the same queries. */
+  pairedBest?: PairedComparison;
 }
 
 /** All methods under one protocol. */

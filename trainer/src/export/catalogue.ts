@@ -1,5 +1,5 @@
 import { catalogueKey, catalogueShardOf, POPULAR_KEY } from '../../../artifacts/src/manifest/keys.ts';
-import type { CatalogueEntry, CatalogueShard, ItemDisplay, ObjectRef, PopularList } from '../../../artifacts/src/manifest/schema.ts';
+import type { CatalogueEntry, CatalogueShard, ObjectRef, PopularList } from '../../../artifacts/src/manifest/schema.ts';
 import type { Progress } from '../util/progress.ts';
 import { writeObject } from './files.ts';
 
@@ -35,9 +35,8 @@ export async function writeCatalogue(
   return refs;
 }
 
-/** The most popular items, most popular first (ties by key for determinism). */
-export async function writePopular(outDir: string, count: number, popularity: ArrayLike<number>, display: (key: number) => ItemDisplay, top: number): Promise<ObjectRef> {
-  const keys = Array.from({ length: count }, (_, k) => k).sort((a, b) => popularity[b] - popularity[a] || a - b).slice(0, top);
-  const list: PopularList = { items: keys.map(display) };
+/** Writes the popular list: the most popular items, most popular first (the caller orders them; ties by key for determinism). */
+export async function writePopular(outDir: string, items: PopularList['items']): Promise<ObjectRef> {
+  const list: PopularList = { items };
   return writeObject(outDir, POPULAR_KEY, JSON.stringify(list));
 }

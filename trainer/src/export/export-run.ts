@@ -6,7 +6,9 @@ import type { Manifest } from '../../../artifacts/src/manifest/schema.ts';
 import { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
 import { ingest } from '../data/ingest.ts';
 import type { RunReportData } from '../eval/report-data.ts';
-import { readRunFile } from '../train/graphsage-run.ts';
+import { RANKER_FILE, readRunFile } from '../train/graphsage-run.ts';
+import { RankerSchema } from '../../../artifacts/src/ranker/schema.ts';
+import { parseArtifactJson } from '../../../artifacts/src/manifest/schema.ts';
 import { runKind } from '../train/pinsage-run-file.ts';
 import { arraysToWeights } from '../train/graphsage-trainer.ts';
 import { readTensorFile } from '../train/tensor-file.ts';
@@ -44,7 +46,10 @@ async function exportGraphSageRun(runDir: string, options: ExportOptions): Promi
   const fingerprint = await fingerprintPath(run.dataset);
   progress.finish(fingerprint.slice(0, 12));
   const source = { dataset: basename(run.dataset), fingerprint, items: coPurchase.products.asins.length, edges: coPurchase.graph.targets.length / 2 };
-  return exportArtifacts({ products: coPurchase.products, graph: coPurchase.graph, weights, vocabulary, source, evaluation: await readEvaluation(runDir) }, options);
+  // Runs evaluated before the served ranker existed are served by cosine alone, as they were.
+  const rankerPath = join(runDir, 'model', RANKER_FILE);
+  const ranker = options.ranker !== false && existsSync(rankerPath) ? parseArtifactJson(RankerSchema, await readFile(rankerPath, 'utf8'), rankerPath, 'export/bad-ranker') : undefined;
+  return exportArtifacts({ products: coPurchase.products, graph: coPurchase.graph, weights, vocabulary, source, evaluation: await readEvaluation(runDir), ranker }, options);
 }
 
 /** The run's held-out metrics (`eval.json`), as protocol → method → metric: what the manifest's `evaluation` records. */

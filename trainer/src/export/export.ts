@@ -4,9 +4,10 @@ import { FORWARD_WEIGHTS_KEY, VOCABULARY_KEY } from '../../../artifacts/src/mani
 import type { Manifest } from '../../../artifacts/src/manifest/schema.ts';
 import type { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
+import type { RankerSettings } from '../../../artifacts/src/ranker/schema.ts';
 import type { ProductTable } from '../graph/copurchase.ts';
 import type { Csr } from '../graph/csr.ts';
-import { titleFeatures } from '../models/feature-rows.ts';
+import { catalogueFeatures } from '../text/product-features.ts';
 import { silentProgress } from '../util/progress.ts';
 import { displayOf } from './display.ts';
 import { writeObject } from './files.ts';
@@ -23,6 +24,8 @@ export interface ExportInputs {
   vocabulary: Vocabulary;
   source: Manifest['source'];
   evaluation?: Manifest['evaluation'];
+  /** The served ranker fitted on the run's validation edges; absent, `similar` is by cosine and no graph lists are written. */
+  ranker?: RankerSettings;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
   if (graph.numNodes !== n) throw new GraphrecError('export/shape', `graph has ${graph.numNodes} nodes but the catalogue ${n} products`);
 
   progress.start('embedding products (forward pass)', undefined, 'items');
-  const { z, p, h1 } = await stages.timed('embed', () => embedGraph(weights, graph, titleFeatures(products.titles, vocabulary)));
+  const { z, p, h1 } = await stages.timed('embed', () => embedGraph(weights, graph, catalogueFeatures(products, vocabulary)));
   progress.finish(`${n.toLocaleString('en-US')} products embedded`);
 
   const forward = {
@@ -68,5 +71,6 @@ export async function exportArtifacts(inputs: ExportInputs, options: ExportOptio
     forward,
     state: (key) => encodeNeighborState(p.subarray(key * hidden, (key + 1) * hidden), h1.subarray(key * hidden, (key + 1) * hidden)),
     modelHash: forward.weights.sha256,
+    ...(inputs.ranker ? { ranking: { settings: inputs.ranker, graph: { neighbours: (v: number) => graph.targets.subarray(graph.offsets[v], graph.offsets[v + 1]), degree: (v: number) => graph.offsets[v + 1] - graph.offsets[v] } } } : {}),
   }, options);
 }

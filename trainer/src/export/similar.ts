@@ -3,6 +3,7 @@ import { fixedStarts } from '../../../artifacts/src/index/blocks.ts';
 import { encodeSimilarLists, NO_NEIGHBOUR, packRef, similarRecordBytes } from '../../../artifacts/src/index/similar-lists.ts';
 import { shardSimilarKey } from '../../../artifacts/src/manifest/keys.ts';
 import type { BlockedObjectRef } from '../../../artifacts/src/manifest/schema.ts';
+import { REASONS, type Reason } from '../../../artifacts/src/ranker/schema.ts';
 import { cosineToCodes, unitFromCodes } from '../../../artifacts/src/vectors/maxabs.ts';
 import type { Progress } from '../util/progress.ts';
 import { Rng } from '../util/rng.ts';
@@ -34,6 +35,15 @@ export interface SimilarListOptions {
 
 const EXACT_MAX_ITEMS = 4096;
 
+/**
+ * Orders an item's list with the served ranker instead of by cosine: given the item's `annDepth`
+ * nearest items by cosine (best first), returns its served list, best first.
+ */
+export interface SimilarRanking {
+  annDepth: number;
+  rank(key: number, nearest: readonly { key: number; score: number }[]): { key: number; score: number; reason: Reason }[];
+}
+
 /** Extra HNSW candidates per item, so re-scoring on the int16 codes can reorder near-ties. */
 const SLACK = 8;
 const BATCH = 2048;
@@ -54,27 +64,39 @@ export async function writeSimilarLists(
   inputs: { z: Float32Array; codes: Int16Array; dim: number; shardKeys: readonly (readonly number[])[] },
   o: SimilarListOptions,
   progress: Progress,
+  ranking?: SimilarRanking,
 ): Promise<{ refs: BlockedObjectRef[]; recallAt10: number; nearBlocks: (key: number) => number[] }> {
   const { z, codes, dim, shardKeys } = inputs;
   const n = z.length / dim;
   const depth = o.depth;
+  // The cosine neighbours computed per item: the list itself, or the ranker's embedding candidates.
+  const annDepth = ranking ? Math.max(depth, ranking.annDepth) : depth;
   const shardOf = new Int32Array(n).fill(-1);
   const rowOf = new Int32Array(n);
   shardKeys.forEach((keys, s) => keys.forEach((key, row) => ((shardOf[key] = s), (rowOf[key] = row))));
-  const lists = shardKeys.map((keys) => ({ refs: new Uint32Array(keys.length * depth).fill(NO_NEIGHBOUR), scores: new Float32Array(keys.length * depth) }));
+  const lists = shardKeys.map((keys) => ({
+    refs: new Uint32Array(keys.length * depth).fill(NO_NEIGHBOUR),
+    scores: new Float32Array(keys.length * depth),
+    reasons: ranking ? new Uint8Array(keys.length * depth) : undefined,
+  }));
+  const queryKeys = sampleQueryKeys(n, o.recallQueries, o.seed);
+  const recallSample = new Map<number, number[]>(queryKeys.map((q) => [q, []]));
 
   const fill = (q: number, candidates: { key: number; score: number }[]): void => {
     candidates.sort((a, b) => b.score - a.score || a.key - b.key);
+    recallSample.get(q)?.push(...candidates.slice(0, 10).map((c) => c.key));
+    const served: { key: number; score: number; reason?: Reason }[] = ranking ? ranking.rank(q, candidates.slice(0, annDepth)) : candidates;
     const list = lists[shardOf[q]];
     const base = rowOf[q] * depth;
-    for (let j = 0; j < Math.min(depth, candidates.length); j++) {
-      const { key, score } = candidates[j];
+    for (let j = 0; j < Math.min(depth, served.length); j++) {
+      const { key, score } = served[j];
       list.refs[base + j] = packRef(shardOf[key], rowOf[key]);
       list.scores[base + j] = score;
+      if (list.reasons) list.reasons[base + j] = REASONS.indexOf(served[j].reason ?? 'embedding');
     }
   };
-  if (n <= (o.exactMaxItems ?? EXACT_MAX_ITEMS)) exactLists(codes, dim, depth, fill, progress);
-  else hnswLists(inputs, o, fill, progress);
+  if (n <= (o.exactMaxItems ?? EXACT_MAX_ITEMS)) exactLists(codes, dim, annDepth, fill, progress);
+  else hnswLists(inputs, { ...o, depth: annDepth }, fill, progress);
 
   // The row blocks that an item's first PREFETCH neighbours are in: the catalogue entry carries
   // them so the edge reads those blocks alongside the lists, not after them.
@@ -90,20 +112,17 @@ export async function writeSimilarLists(
   const refs: BlockedObjectRef[] = [];
   for (let s = 0; s < lists.length; s++) {
     const items = shardKeys[s].length;
-    refs.push(await writeBlockedObject(outDir, shardSimilarKey(s), encodeSimilarLists(lists[s].refs, lists[s].scores, items, depth), fixedStarts(items, similarRecordBytes(depth)), o.blockRows));
+    const bytes = encodeSimilarLists(lists[s].refs, lists[s].scores, items, depth, lists[s].reasons);
+    refs.push(await writeBlockedObject(outDir, shardSimilarKey(s), bytes, fixedStarts(items, similarRecordBytes(depth, ranking !== undefined)), o.blockRows));
   }
 
+  // Recall of the cosine neighbours (a ranked list is not meant to match exact search; its embedding candidates are).
   const k = Math.min(10, depth, n - 1);
   if (k <= 0) return { refs, recallAt10: 1, nearBlocks };
-  const queryKeys = sampleQueryKeys(n, o.recallQueries, o.seed);
   const truth = exactNeighbours(z, dim, queryKeys, k);
   let hits = 0;
   queryKeys.forEach((q, i) => {
-    const list = lists[shardOf[q]];
-    for (let j = 0; j < k; j++) {
-      const ref = list.refs[rowOf[q] * depth + j];
-      if (ref !== NO_NEIGHBOUR && truth[i].has(shardKeys[ref >>> 16][ref & 0xffff])) hits++;
-    }
+    for (const key of recallSample.get(q)!.slice(0, k)) if (truth[i].has(key)) hits++;
   });
   return { refs, recallAt10: hits / (queryKeys.length * k), nearBlocks };
 }

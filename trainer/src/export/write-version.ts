@@ -12,6 +12,8 @@ import { sphericalKMeans } from './kmeans.ts';
 import { chooseNprobe } from './recall.ts';
 import { writeShards } from './shards.ts';
 import { writeSimilarLists } from './similar.ts';
+import { refsOfKeys, servedGraph, similarRanking, writeGraphLists, type ServedGraphInput } from './ranked-lists.ts';
+import type { RankerSettings } from '../../../artifacts/src/ranker/schema.ts';
 import { servedOrder } from './served-order.ts';
 
 /** The usearch version whose file format the shards use; the edge's reader accepts only this one. */
@@ -37,6 +39,8 @@ export interface ExportOptions {
   targetRecall?: number;
   recallQueries?: number;
   catalogueItemsPerObject?: number;
+  /** Serve with the run's fitted ranker when it has one (default true); false serves by cosine alone, as versions before the ranker. */
+  ranker?: boolean;
   popularItems?: number;
   seed?: number;
   threads?: number;
@@ -108,6 +112,11 @@ export interface EmbeddedCatalogue {
   state?: (key: number) => CatalogueEntry['state'];
   /** Identifies the trained model (a sha256 of its weights or embeddings): it and the time make the version id. */
   modelHash: string;
+  /**
+   * The served ranker (fitted on the run's validation edges) and the co-purchase graph it reads:
+   * with both, `similar` lists are ranked and each shard gets its graph lists. Products are numbered as `z`'s rows.
+   */
+  ranking?: { settings: RankerSettings; graph: ServedGraphInput };
 }
 
 /**
@@ -140,10 +149,23 @@ export async function writeVersion(stages: ExportStages, items: EmbeddedCatalogu
   const popularity = Float64Array.from(product, (p) => items.popularity[p]);
   const { shards: shardsWithoutLists, keys: shardKeys } = await stages.timed('shards', () => writeShards(outDir, { z, codes, dim, assignment: km.assignment, clusters: km.centroids.length / dim, display }, hnsw, progress));
   const depth = options.similarDepth ?? 32;
+  const popularCount = options.popularItems ?? 200;
+  const popularKeys = Array.from({ length: n }, (_, k) => k)
+    .sort((a, b) => popularity[b] - popularity[a] || a - b)
+    .slice(0, popularCount);
+  const ranked = items.ranking ? servedGraph(items.ranking.graph, product, items.idOf, items.ranking.settings.candidates.neighbours) : undefined;
+  const ranker = items.ranking && ranked ? { ...items.ranking.settings, maxDegree: ranked.maxDegree } : undefined;
   const similar = await stages.timed('similar', () =>
-    writeSimilarLists(outDir, { z, codes, dim, shardKeys }, { depth, connectivity: hnsw.connectivity, expansionAdd: 64, expansionSearch: Math.max(96, 2 * depth), threads: hnsw.threads, recallQueries: options.recallQueries ?? 1000, seed: options.seed ?? 1, blockRows: hnsw.blockRows }, progress),
+    writeSimilarLists(
+      outDir,
+      { z, codes, dim, shardKeys },
+      { depth, connectivity: hnsw.connectivity, expansionAdd: 64, expansionSearch: Math.max(96, 2 * depth), threads: hnsw.threads, recallQueries: options.recallQueries ?? 1000, seed: options.seed ?? 1, blockRows: hnsw.blockRows },
+      progress,
+      ranker && ranked ? similarRanking(ranker, ranked, codes, dim, popularKeys) : undefined,
+    ),
   );
-  const shards: Shard[] = shardsWithoutLists.map((s, i) => ({ ...s, similar: similar.refs[i] }));
+  const graphLists = ranked ? await stages.timed('graph', () => writeGraphLists(outDir, ranked, shardKeys, hnsw.blockRows)) : undefined;
+  const shards: Shard[] = shardsWithoutLists.map((s, i) => ({ ...s, similar: similar.refs[i], ...(graphLists ? { graph: graphLists[i] } : {}) }));
   const shardOfCluster = new Int32Array(km.centroids.length / dim).fill(-1);
   for (const s of shards) shardOfCluster[s.centroid] = s.id;
   const rowOf = new Int32Array(n);
@@ -163,7 +185,8 @@ export async function writeVersion(stages: ExportStages, items: EmbeddedCatalogu
         ...(state ? { state: state(product[key]) } : {}),
       }),
     }, options.catalogueItemsPerObject ?? 256, progress));
-  const popular = await writePopular(outDir, n, popularity, display, options.popularItems ?? 200);
+  const refs = refsOfKeys(shardKeys);
+  const popular = await writePopular(outDir, popularKeys.map((key) => ({ ...display(key), ref: refs[key] })));
 
   const centroids = shards.map((s) => Array.from(km.centroids.subarray(s.centroid * dim, (s.centroid + 1) * dim)));
   const indexBase = { kind: 'ivf-hnsw' as const, engine: 'usearch' as const, engineVersion: USEARCH_VERSION, metric: 'cos' as const, connectivity: hnsw.connectivity, expansionSearch: hnsw.expansionSearch, centroids, shards: shards.map((s, i) => ({ ...s, centroid: i })) };
@@ -187,10 +210,11 @@ export async function writeVersion(stages: ExportStages, items: EmbeddedCatalogu
     items: n,
     quantization: { navigation: 'usearch-i8', rerank: 'int16-maxabs', shortlist },
     index: { ...indexBase, nprobe: recall.nprobe, recallAt10: recall.recallAt10, rowOrder: 'locality' },
-    similar: { kind: 'precomputed', depth, recallAt10: similar.recallAt10 },
+    similar: { kind: ranker ? 'ranked' : 'precomputed', depth, recallAt10: similar.recallAt10 },
     catalogue: { hash: 'fnv1a32', objects: catalogue },
     ...(items.forward ? { forward: items.forward } : {}),
     popular,
+    ...(ranker ? { ranker } : {}),
     evaluation: items.evaluation,
   });
   await writeFile(join(outDir, MANIFEST_KEY), JSON.stringify(manifest, null, 1));

@@ -1,3 +1,4 @@
+import type { ProductTextFields } from '../../../artifacts/src/text/product-text.ts';
 import type { ProductRecord } from '../data/records.ts';
 import { IntBuffer } from '../util/int-buffer.ts';
 import { countIsolated, csrFromEdges, type Csr } from './csr.ts';
@@ -13,6 +14,11 @@ export interface ProductTable {
   /** Niche category (last element of the first category path) as an index into `categoryNames`; -1 if none. */
   category: Int32Array;
   categoryNames: string[];
+  /**
+   * Every text field of each product (title, brand, categories, description, feature), for the
+   * product-text vocabulary; present when the table was built from metadata.
+   */
+  text?: ProductTextFields[];
 }
 
 /** The co-purchase graph of the study, with its catalogue and how it was filtered. */
@@ -54,8 +60,8 @@ export async function buildCoPurchaseGraph(records: AsyncIterable<ProductRecord>
   const src = new IntBuffer(1 << 16);
   const dst = new IntBuffer(1 << 16);
   const keptInterned = new IntBuffer(1 << 12);
-  const kept: Omit<ProductTable, 'category' | 'prices' | 'categoryNames'> & { prices: number[]; category: number[] } = {
-    asins: [], titles: [], prices: [], imageUrls: [], brands: [], category: [],
+  const kept: Omit<ProductTable, 'category' | 'prices' | 'categoryNames' | 'text'> & { prices: number[]; category: number[]; text: ProductTextFields[] } = {
+    asins: [], titles: [], prices: [], imageUrls: [], brands: [], category: [], text: [],
   };
   const categoryIds = new Map<string, number>();
   let productsRead = 0;
@@ -82,6 +88,7 @@ export async function buildCoPurchaseGraph(records: AsyncIterable<ProductRecord>
     kept.prices.push(p.price ?? Number.NaN);
     kept.imageUrls.push(p.imageUrl);
     kept.brands.push(p.brand);
+    kept.text.push({ title: p.title, brand: p.brand, categories: p.categories, description: p.description, feature: p.feature });
     const niche = p.categories[0]?.at(-1);
     if (niche === undefined) kept.category.push(-1);
     else {

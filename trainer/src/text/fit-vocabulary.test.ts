@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { defaultTextFields, productText, type ProductTextFields } from '../../../artifacts/src/text/product-text.ts';
 import { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
-import { fitVocabulary } from './fit-vocabulary.ts';
+import { fitProductVocabulary, fitVocabulary } from './fit-vocabulary.ts';
+import { productFeatures } from './product-features.ts';
 
 describe('fitVocabulary and transform', () => {
   const titles = ['red guitar strings', 'blue guitar strap', 'red drum sticks', 'drum kit', 'guitar tuner', 'unique thing'];
@@ -41,5 +43,42 @@ describe('fitVocabulary and transform', () => {
     expect(Array.from(back.transform('red guitar').weights)).toEqual(Array.from(v.transform('red guitar').weights));
     expect(() => Vocabulary.parse({ ...v.toJSON(), idf: [1] })).toThrow(/terms but 1 idf/);
     expect(() => Vocabulary.parse({ ...v.toJSON(), version: 2 })).toThrow(/invalid vocabulary at version/);
+  });
+});
+
+describe('fitProductVocabulary and productFeatures', () => {
+  const products: ProductTextFields[] = [
+    { title: 'Red guitar strings', brand: 'Ernie Ball', description: 'Nickel strings for electric guitar.' },
+    { title: 'Blue guitar strap', brand: 'Ernie Ball', feature: ['Leather', 'Adjustable length'] },
+    { title: 'Red drum sticks', categories: [['Drums', 'Sticks']], description: 'Hickory sticks.' },
+    { title: 'Drum kit', categories: [['Drums', 'Kits']], feature: ['Adjustable throne'] },
+  ];
+
+  it('fits on the product text and records the settings, which survive JSON', () => {
+    const settings = defaultTextFields();
+    const v = fitProductVocabulary(products, settings, { minDf: 2, maxDfFraction: 1 });
+    expect(v.text).toEqual(settings);
+    // Words in two products' text, whichever fields they come from (a word twice in one product counts once).
+    expect([...v.terms].sort()).toEqual(['adjustable', 'ball', 'drum', 'drums', 'ernie', 'guitar', 'red']);
+    expect(v.documents).toBe(4);
+    const back = Vocabulary.parse(JSON.parse(JSON.stringify(v)));
+    expect(back.text).toEqual(settings);
+    expect(back.toJSON()).toEqual(v.toJSON());
+  });
+
+  it('builds rows equal to transformProduct, and a title-only vocabulary gives the title rows it always did', () => {
+    const v = fitProductVocabulary(products, defaultTextFields(), { minDf: 1, maxDfFraction: 1 });
+    const rows = productFeatures(products, v);
+    expect(rows.dim).toBe(v.size);
+    products.forEach((p, i) => {
+      const expected = v.transformProduct(p);
+      expect(Array.from(rows.indices.subarray(rows.offsets[i], rows.offsets[i + 1]))).toEqual(Array.from(expected.indices));
+      expect(Array.from(rows.weights.subarray(rows.offsets[i], rows.offsets[i + 1]))).toEqual(Array.from(expected.weights));
+      expect(Array.from(expected.weights)).toEqual(Array.from(v.transform(productText(p, defaultTextFields())).weights));
+    });
+    const old = fitVocabulary(products.map((p) => p.title!), { minDf: 1, maxDfFraction: 1 });
+    expect(old.toJSON()).not.toHaveProperty('text');
+    const oldRows = productFeatures(products, Vocabulary.parse(old.toJSON()));
+    expect(Array.from(oldRows.weights)).toEqual(products.flatMap((p) => Array.from(old.transform(p.title!).weights)));
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultTextFields, TextFieldsSchema } from '../../../artifacts/src/text/product-text.ts';
 
 /** Hyper-parameters of a GraphSAGE run, parsed once and frozen. */
 export const GraphSageConfigSchema = z.object({
@@ -26,6 +27,12 @@ export const GraphSageConfigSchema = z.object({
   singleRate: z.number().min(0).max(1).default(0.1),
   /** Share of training edges held out for validation (early stopping). */
   valFraction: z.number().gt(0).lt(1).default(0.05),
+  /**
+   * Which product fields make the text features, and their weights (`--text-fields`).
+   * Runs recorded before this field existed used the title alone (`readRunFile` fills that in).
+   * Data without text fields (Cora) ignores it.
+   */
+  text: TextFieldsSchema.default(defaultTextFields),
 });
 export type GraphSageConfig = Readonly<z.infer<typeof GraphSageConfigSchema>>;
 

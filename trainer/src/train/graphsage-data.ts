@@ -1,10 +1,13 @@
 import type { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
+import { defaultTextFields, type ProductTextFields, type TextFields } from '../../../artifacts/src/text/product-text.ts';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { ingest } from '../data/ingest.ts';
 import { csrFromSparseAdjacency, undirectedEdges, type Csr, type EdgeList } from '../graph/csr.ts';
 import { gaeSplit, inductiveSplit, randomEdgeSplit, type GaeSplit, type InductiveSplit } from '../graph/splits.ts';
-import { normalisedRows, titleFeatures, type NodeFeatures } from '../models/feature-rows.ts';
-import { fitVocabulary } from '../text/fit-vocabulary.ts';
+import { normalisedRows, type NodeFeatures } from '../models/feature-rows.ts';
+import { fitProductVocabulary } from '../text/fit-vocabulary.ts';
+import { productFeatures } from '../text/product-features.ts';
+import { checkVocabulary, type VocabularyWarning } from '../text/vocabulary-check.ts';
 import type { Progress } from '../util/progress.ts';
 
 /** Which split a GraphSAGE run trains and evaluates under. */
@@ -15,9 +18,13 @@ export interface GraphData {
   name: string;
   ids: string[];
   titles: string[];
+  /** Each product's text fields (McAuley metadata); absent for data with its own features (Cora). */
+  text?: ProductTextFields[];
   graph: Csr;
   features: NodeFeatures;
   vocabulary?: Vocabulary;
+  /** What {@link checkVocabulary} found wrong with the fitted vocabulary; empty when fine or not fitted. */
+  warnings: VocabularyWarning[];
 }
 
 /**
@@ -47,7 +54,7 @@ export interface PreparedData extends GraphData {
   splits: StandardSplits | GaeSplits;
 }
 
-async function loadRaw(path: string, progress: Progress | undefined, strict: boolean): Promise<Omit<GraphData, 'features' | 'vocabulary'> & { features?: NodeFeatures }> {
+async function loadRaw(path: string, progress: Progress | undefined, strict: boolean): Promise<Omit<GraphData, 'features' | 'vocabulary' | 'warnings'> & { features?: NodeFeatures }> {
   const { coPurchase, cora } = await ingest(path, { progress, strict });
   if (cora) {
     const graph = csrFromSparseAdjacency(cora.numNodes, cora.adjacency.indptr, cora.adjacency.indices);
@@ -61,32 +68,35 @@ async function loadRaw(path: string, progress: Progress | undefined, strict: boo
     };
   }
   if (coPurchase) {
-    return { name: path.split('/').filter(Boolean).at(-1) ?? path, ids: coPurchase.products.asins, titles: coPurchase.products.titles, graph: coPurchase.graph };
+    const { asins, titles, text } = coPurchase.products;
+    return { name: path.split('/').filter(Boolean).at(-1) ?? path, ids: asins, titles, text: text ?? titles.map((title) => ({ title })), graph: coPurchase.graph };
   }
   throw new GraphrecError('train/no-graph', `${path} has neither product metadata (a co-purchase graph) nor a .npz graph`);
 }
 
 /**
- * Loads a data set and makes the protocol's splits, all from `seed`. Title
- * vocabularies are fitted on training products only, so a held-out product's
- * words do not shape the features.
+ * Loads a data set and makes the protocol's splits, all from `seed`. Product-text
+ * vocabularies (fields chosen by `text`, default {@link defaultTextFields}) are
+ * fitted on training products only, so a held-out product's words do not shape
+ * the features; the fitted vocabulary is checked for degeneracy (`warnings`).
  */
 export async function prepareGraphData(
   path: string,
-  options: { protocol: GraphSageProtocol; seed: number; valFraction: number; progress?: Progress; strict?: boolean },
+  options: { protocol: GraphSageProtocol; seed: number; valFraction: number; text?: TextFields; progress?: Progress; strict?: boolean },
 ): Promise<PreparedData> {
   const raw = await loadRaw(path, options.progress, options.strict ?? false);
   const { seed } = options;
+  const settings = options.text ?? defaultTextFields();
   if (raw.graph.targets.length === 0) throw new GraphrecError('train/no-edges', `${path}: the graph has no edges to learn from`);
   if (options.protocol === 'gae') {
     const gae = gaeSplit(raw.graph, { seed });
-    const features = raw.features ?? withVocabulary(raw.titles, () => true).features;
-    return { ...raw, features, splits: { kind: 'gae', ...gae, fitEdges: undirectedEdges(gae.train) } };
+    const prepared = raw.features ? { features: raw.features, warnings: [] } : withVocabulary(raw.text ?? [], settings, () => true);
+    return { ...raw, features: prepared.features, warnings: prepared.warnings, splits: { kind: 'gae', ...gae, fitEdges: undirectedEdges(gae.train) } };
   }
   const inductive = inductiveSplit(raw.graph, { seed });
   const edges = randomEdgeSplit(inductive.train, { seed: seed + 1 });
   const fit = randomEdgeSplit(edges.train, { seed: seed + 2, testFraction: options.valFraction });
-  const prepared = raw.features ? { features: raw.features } : withVocabulary(raw.titles, (v) => !inductive.isHeldOut[v]);
+  const prepared = raw.features ? { features: raw.features, warnings: [] } : withVocabulary(raw.text ?? [], settings, (v) => !inductive.isHeldOut[v]);
   return {
     ...raw,
     ...prepared,
@@ -94,7 +104,12 @@ export async function prepareGraphData(
   };
 }
 
-function withVocabulary(titles: string[], isTraining: (v: number) => boolean): { features: NodeFeatures; vocabulary: Vocabulary } {
-  const vocabulary = fitVocabulary(titles.filter((_, v) => isTraining(v)));
-  return { features: titleFeatures(titles, vocabulary), vocabulary };
+function withVocabulary(
+  products: ProductTextFields[],
+  settings: TextFields,
+  isTraining: (v: number) => boolean,
+): { features: NodeFeatures; vocabulary: Vocabulary; warnings: VocabularyWarning[] } {
+  const training = products.filter((_, v) => isTraining(v));
+  const vocabulary = fitProductVocabulary(training, settings);
+  return { features: productFeatures(products, vocabulary), vocabulary, warnings: checkVocabulary(training, vocabulary) };
 }

@@ -25,7 +25,7 @@ import { readTensorFile } from './tensor-file.ts';
  */
 export async function graphSageUserEmbeddings(runDir: string, asins: readonly string[], progress?: Progress): Promise<UserEmbeddingInput> {
   const run = await readRunFile(runDir);
-  const data = await prepareGraphData(run.dataset, { protocol: run.protocol, seed: run.config.seed, valFraction: run.config.valFraction, progress });
+  const data = await prepareGraphData(run.dataset, { protocol: run.protocol, seed: run.config.seed, valFraction: run.config.valFraction, text: run.config.text, progress });
   const dims = { vocab: data.features.dim, input: run.config.inputDim, hidden: run.config.hiddenDim, output: run.config.outputDim };
   const weights = arraysToWeights(await readTensorFile(join(runDir, 'model', 'weights.bin')), dims);
   const { z } = embedGraph(weights, data.graph, data.features);

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureFolder } from '../../../test/helpers/fixtures.ts';
+import { titleOnlyTextFields } from '../../../artifacts/src/text/product-text.ts';
+import { Vocabulary } from '../../../artifacts/src/text/tfidf.ts';
 import { generateSynthetic } from '../synth/generate.ts';
+import { parseTextFieldsFlag } from '../text/text-fields-flag.ts';
 import { parseGraphSageConfig } from './graphsage-config.ts';
-import { trainRun } from './graphsage-run.ts';
+import { readRunFile, trainRun } from './graphsage-run.ts';
 import { readTensorFile } from './tensor-file.ts';
 
 const { dir } = fixtureFolder('graphsage-run');
@@ -48,5 +51,24 @@ describe('GraphSAGE run', () => {
     let maxDiff = 0;
     for (const name of Object.keys(a)) a[name].data.forEach((x, i) => (maxDiff = Math.max(maxDiff, Math.abs(x - c[name].data[i]))));
     expect(maxDiff).toBeLessThan(1e-4);
+  });
+
+  it('records the text settings in run.json and the vocabulary, warnings too; older runs read as title only', async () => {
+    const runDir = join(dir, 'text');
+    const text = parseTextFieldsFlag('title:2,brand,description');
+    const lines: string[] = [];
+    const { run } = await trainRun({ dataPath: data, runDir, protocol: 'standard', config: config({ epochs: 1, text }), backend: 'wasm', evaluate: false, log: (l) => lines.push(l) });
+    const written = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+    expect(written.config.text).toEqual(text);
+    expect(written.warnings).toEqual(run.warnings);
+    expect(lines.filter((l) => l.startsWith('warning: '))).toEqual(run.warnings.map((w) => `warning: ${w}`));
+    expect(Vocabulary.parse(JSON.parse(await readFile(join(runDir, 'model', 'vocabulary.json'), 'utf8'))).text).toEqual(text);
+
+    delete written.config.text;
+    delete written.warnings;
+    await writeFile(join(runDir, 'run.json'), JSON.stringify(written));
+    const old = await readRunFile(runDir);
+    expect(old.config.text).toEqual(titleOnlyTextFields());
+    expect(old.warnings).toEqual([]);
   });
 });

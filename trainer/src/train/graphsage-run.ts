@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { GraphrecError } from '../../../artifacts/src/errors.ts';
+import { titleOnlyTextFields } from '../../../artifacts/src/text/product-text.ts';
 import { evaluateGraphSage } from '../eval/evaluate-graphsage.ts';
 import type { RunReportData } from '../eval/report-data.ts';
 import { writeReport } from '../eval/report.ts';
@@ -26,6 +27,8 @@ export const RunFileSchema = z.object({
   bestEpoch: z.number(),
   stoppedEarly: z.boolean(),
   trainSeconds: z.number(),
+  /** Problems found with the data that training went ahead with (e.g. a degenerate text vocabulary). */
+  warnings: z.array(z.string()).default([]),
 });
 export type RunFile = z.infer<typeof RunFileSchema>;
 
@@ -59,9 +62,10 @@ export async function trainRun(options: TrainRunOptions): Promise<{ run: RunFile
   }
   const backend = await selectBackend(options.backend);
   log(`backend: ${backend.backend} — ${backend.detail}`);
-  const data = await prepareGraphData(options.dataPath, { protocol: options.protocol, seed: config.seed, valFraction: config.valFraction, progress });
+  const data = await prepareGraphData(options.dataPath, { protocol: options.protocol, seed: config.seed, valFraction: config.valFraction, text: config.text, progress });
   const facts = dataFacts(data);
   log(`data: ${Object.entries(facts).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}`);
+  for (const w of data.warnings) log(`warning: ${w.message}`);
   await mkdir(join(runDir, 'model'), { recursive: true });
   const s = data.splits;
   const started = performance.now();
@@ -91,6 +95,7 @@ export async function trainRun(options: TrainRunOptions): Promise<{ run: RunFile
     bestEpoch: out.bestEpoch,
     stoppedEarly: out.stoppedEarly,
     trainSeconds,
+    warnings: data.warnings.map((w) => w.message),
   };
   await writeFile(join(runDir, 'run.json'), JSON.stringify(run, null, 2));
   if (options.evaluate === false) return { run };
@@ -98,11 +103,18 @@ export async function trainRun(options: TrainRunOptions): Promise<{ run: RunFile
   return { run, ...evaluated };
 }
 
+/** The served ranker of a run, under `RUN/model/`. */
+export const RANKER_FILE = 'ranker.json';
+
 /** Reads and checks `RUN/run.json`. */
 export async function readRunFile(runDir: string): Promise<RunFile> {
   const path = join(runDir, 'run.json');
   if (!existsSync(path)) throw new GraphrecError('eval/no-run', `${runDir} is not a run folder (no run.json); train one with 'graphrec train graphsage DATA --out ${runDir}'`);
-  const parsed = RunFileSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  const json: unknown = JSON.parse(await readFile(path, 'utf8'));
+  // Runs recorded before the text settings existed were fitted on titles alone.
+  const config = (json as { config?: unknown } | null)?.config;
+  if (config !== null && typeof config === 'object' && !('text' in config)) (config as Record<string, unknown>).text = titleOnlyTextFields();
+  const parsed = RunFileSchema.safeParse(json);
   if (!parsed.success) throw new GraphrecError('eval/bad-run', `${path} is invalid: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
@@ -112,7 +124,7 @@ export async function evaluateRun(runDir: string, options: { backend?: BackendNa
   const run = await readRunFile(runDir);
   await selectBackend(options.backend);
   const config = Object.freeze(GraphSageConfigSchema.parse(run.config));
-  const data = await prepareGraphData(run.dataset, { protocol: run.protocol, seed: config.seed, valFraction: config.valFraction, progress: options.progress });
+  const data = await prepareGraphData(run.dataset, { protocol: run.protocol, seed: config.seed, valFraction: config.valFraction, text: config.text, progress: options.progress });
   return { run, ...(await evaluateLoaded(runDir, run, data, options.progress ?? silentProgress)) };
 }
 
@@ -134,7 +146,10 @@ async function evaluateLoaded(runDir: string, run: RunFile, data: PreparedData, 
     protocols: evaluation.protocols,
     samples: evaluation.samples,
     timings: { train: run.trainSeconds, evaluate: (performance.now() - started) / 1000 },
+    ...(evaluation.rankers ? { rankers: evaluation.rankers } : {}),
   };
+  // What export serves with: the ranker fitted on this run's validation edges.
+  if (evaluation.rankers) await writeFile(join(runDir, 'model', RANKER_FILE), JSON.stringify(evaluation.rankers.served, null, 1));
   await writeFile(join(runDir, 'eval.json'), JSON.stringify(report, null, 2));
   const reportPath = await writeReport(runDir, report);
   return { report, reportPath };

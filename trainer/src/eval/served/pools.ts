@@ -1,0 +1,54 @@
+import { embedNewProduct, type GraphSageWeights } from '../../../../artifacts/src/forward/graphsage.ts';
+import { gatherCandidates, type CandidatePool } from '../../../../artifacts/src/ranker/rank.ts';
+import type { RankerSettings } from '../../../../artifacts/src/ranker/schema.ts';
+import type { Query } from '../types.ts';
+import { cosineTo, nearestByCosine, type ServedWorld } from './world.ts';
+
+/** One query as the served ranker sees it: its candidates (every cosine filled) and its vector. */
+export interface ServedQuery {
+  pool: CandidatePool;
+  vector: Float32Array;
+}
+
+/**
+ * The query's vector as the edge has it: a known product's served code, or a
+ * new product's inductive embedding from its features and its known
+ * neighbours' int8 states (the catalogue's), as `/v1/items/embed` computes it.
+ */
+function queryVector(world: ServedWorld, weights: GraphSageWeights, q: Query): Float32Array {
+  if (q.node >= 0) return world.units.subarray(q.node * world.dim, (q.node + 1) * world.dim);
+  return embedNewProduct(weights, q.features, Array.from(q.knownNeighbors, (u) => world.state(u)));
+}
+
+/**
+ * Builds the candidate pools of a block of queries with the served sources:
+ * the known neighbours' lists, a known product's own list (bought together),
+ * the embedding's nearest items and the popular list. Only the query itself
+ * is excluded here; a protocol's other exclusions are the ranking engine's.
+ * Every candidate's cosine is filled, so any weights can rank the pools.
+ */
+export function servedPools(world: ServedWorld, weights: GraphSageWeights, queries: readonly Query[], candidates: RankerSettings['candidates']): ServedQuery[] {
+  const { dim } = world;
+  const vectors = new Float32Array(queries.length * dim);
+  queries.forEach((q, i) => vectors.set(queryVector(world, weights, q), i * dim));
+  const nearest = nearestByCosine(world, vectors, queries.map((q) => q.node), candidates.embedding);
+  // gatherCandidates reads only `candidates`; the rest of the settings do not matter here.
+  const settings = { candidates } as RankerSettings;
+  return queries.map((q, i) => {
+    const self = q.node;
+    const allowed = world.allowed;
+    const pool = gatherCandidates(
+      {
+        known: Array.from(new Set(q.knownNeighbors), (u) => world.lists[u]),
+        direct: self >= 0 ? world.lists[self] : undefined,
+        embedding: nearest[i],
+        popular: world.popular,
+        excluded: (key) => key === self || (allowed !== undefined && allowed[key] !== 1),
+      },
+      settings,
+    );
+    const vector = vectors.subarray(i * dim, (i + 1) * dim);
+    for (const c of pool.candidates) if (Number.isNaN(c.cosine)) c.cosine = cosineTo(world, vector, c.key);
+    return { pool, vector };
+  });
+}

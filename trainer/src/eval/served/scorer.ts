@@ -1,0 +1,35 @@
+import type { GraphSageWeights } from '../../../../artifacts/src/forward/graphsage.ts';
+import { rankCandidates } from '../../../../artifacts/src/ranker/rank.ts';
+import type { RankerSettings } from '../../../../artifacts/src/ranker/schema.ts';
+import { checkOut } from '../baselines/shape.ts';
+import type { Scorer } from '../types.ts';
+import { servedPools } from './pools.ts';
+import type { ServedWorld } from './world.ts';
+
+/** Lifts the query's own co-purchases above every blended score (which lie in [-1, 1]). */
+const DIRECT = 4;
+
+/**
+ * The served ranking as a scorer: the `artifacts/` ranker over the served
+ * sources, so `served` rows rank exactly as the edge does. Candidates keep
+ * the ranker's scores (in [-1, 1]); every other item ranks below them in
+ * popularity order, as the edge pads a short list with popular items.
+ */
+export function servedScorer(name: string, world: ServedWorld, weights: GraphSageWeights, settings: RankerSettings): Scorer {
+  const n = world.numItems;
+  const popScale = 1 / Math.log1p(Math.max(1, world.maxDegree));
+  const below = Float32Array.from(world.degrees, (d) => -3 + Math.log1p(d) * popScale);
+  return {
+    name,
+    scoreBlock(queries, out) {
+      checkOut(name, queries, out, n);
+      const pools = servedPools(world, weights, queries, settings.candidates);
+      pools.forEach(({ pool }, q) => {
+        const row = out.subarray(q * n, (q + 1) * n);
+        row.set(below);
+        // Known co-purchases lead the served list (the ranker's order); ties keep the engine's seeded tie-break.
+        for (const item of rankCandidates(pool, settings)) row[item.key] = item.score + (item.reason === 'bought-together' ? DIRECT : 0);
+      });
+    },
+  };
+}
