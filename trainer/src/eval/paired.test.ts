@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatP, mcnemarExact, pairedHits, pairedShort } from './paired.ts';
+import { formatP, mcnemarExact, pairedAgainstBaselines, pairedHits, pairedShort } from './paired.ts';
 
 /** The exact binomial tail by direct summation with BigInt binomials: the reference the log-space sum must match. */
 function reference(wins: number, losses: number): number {
@@ -65,5 +65,26 @@ describe('pairedHits', () => {
 
   it('refuses rank lists over different queries', () => {
     expect(() => pairedHits([1, 2], [1], 10, 'x')).toThrow(/not the same queries/);
+  });
+});
+
+describe('served rows against the best baseline and the ablation', () => {
+  it('pairs served with the best baseline by HR@10 and with served-without-embedding, and no other row', () => {
+    const row = (method: string, hr: number) => ({ method, metrics: { 'hr@10': hr }, queries: 4 });
+    const methods = [row('popularity', 0.25), row('adamic-adar', 0.5), row('graphsage', 0.25), row('served', 0.75), row('served-without-embedding', 0.5)];
+    const ranks = new Map<string, Float64Array>([
+      ['popularity', Float64Array.of(1, 50, 50, 50)],
+      ['adamic-adar', Float64Array.of(1, 2, 50, 50)],
+      ['graphsage', Float64Array.of(50, 50, 3, 50)],
+      ['served', Float64Array.of(1, 2, 3, 50)],
+      ['served-without-embedding', Float64Array.of(1, 50, 3, 50)],
+    ]);
+    const out = new Map(pairedAgainstBaselines(methods, ranks).map((m) => [m.method, m]));
+    expect(out.get('served')?.pairedBest).toMatchObject({ against: 'adamic-adar', wins: 1, losses: 0 });
+    expect(out.get('served')?.pairedAblation).toMatchObject({ against: 'served-without-embedding', wins: 1, losses: 0 });
+    expect(out.get('served-without-embedding')?.pairedBest).toMatchObject({ against: 'adamic-adar', wins: 1, losses: 1 });
+    expect(out.get('served-without-embedding')?.pairedAblation).toBeUndefined();
+    expect(out.get('graphsage')?.pairedBest).toBeUndefined();
+    expect(out.get('graphsage')?.paired).toMatchObject({ against: 'popularity', wins: 1, losses: 1 });
   });
 });

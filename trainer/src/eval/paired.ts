@@ -109,10 +109,19 @@ export function pairedAgainstBaselines(methods: readonly MethodResult[], bestRan
     if (!BASELINES.has(m.method) || !m.metrics || !bestRanks.has(m.method)) continue;
     if (!best || (m.metrics['hr@10'] ?? 0) > (best.metrics?.['hr@10'] ?? 0)) best = m;
   }
-  if (!best) return withPopularity;
-  const baseRanks = bestRanks.get(best.method)!;
+  const baseRanks = best ? bestRanks.get(best.method) : undefined;
+  // What the GNN adds to the served ranking: `served` against the same ranker without the embedding.
+  const ablation = bestRanks.get(ABLATION);
   return withPopularity.map((m) => {
     const ranks = bestRanks.get(m.method);
-    return isServedMethod(m.method) && m.metrics && ranks ? { ...m, pairedBest: pairedHits(ranks, baseRanks, PAIRED_AGAINST.k, best.method) } : m;
+    if (!isServedMethod(m.method) || !m.metrics || !ranks) return m;
+    return {
+      ...m,
+      ...(best && baseRanks ? { pairedBest: pairedHits(ranks, baseRanks, PAIRED_AGAINST.k, best.method) } : {}),
+      ...(m.method === 'served' && ablation ? { pairedAblation: pairedHits(ranks, ablation, PAIRED_AGAINST.k, ABLATION) } : {}),
+    };
   });
 }
+
+/** The served row without the embedding signal. */
+const ABLATION = 'served-without-embedding';

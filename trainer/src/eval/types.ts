@@ -64,6 +64,8 @@ export interface MethodResult {
   paired?: PairedComparison;
   /** For a served row: HR@10 against the protocol's best baseline on the same queries. */
   pairedBest?: PairedComparison;
+  /** For `served`: HR@10 against `served-without-embedding` on the same queries (what the embedding adds). */
+  pairedAblation?: PairedComparison;
 }
 
 /** All methods under one protocol. */
