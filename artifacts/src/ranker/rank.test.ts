@@ -55,7 +55,7 @@ describe('the served ranker', () => {
         fc.array(fc.float({ min: -3, max: 10, noNaN: true }), { minLength: 4, maxLength: 4 }),
         (known, embedding, w) => {
           const s = settings(weights({ 'adamic-adar': w[0], itemknn: w[1], embedding: w[2], popularity: w[3] }));
-          const pool = gatherCandidates({ known: known.map((l) => list(l.degree, l.keys)), embedding, popular: [] }, { ...s, maxDegree: 50 });
+          const pool = gatherCandidates({ known: known.map((l) => list(l.degree, l.keys)), embedding, popular: [] }, s);
           const ranked = rankCandidates(pool, { ...s, maxDegree: 50 }, () => 0.5);
           for (const x of signalMatrix(pool, { ...s, maxDegree: 50 })) expect(Math.abs(x)).toBeLessThanOrEqual(1 + 1e-6);
           for (const r of ranked) expect(Math.abs(r.score)).toBeLessThanOrEqual(1 + 1e-6);

@@ -71,7 +71,7 @@ const adamicAdarWeight = (degree: number): number => 1 / Math.log(Math.max(degre
  * (with Adamic-Adar and common-neighbour counts), the query's own list, the
  * embedding's proposals and the popular items; excluded items never enter.
  */
-export function gatherCandidates(input: RankInput, settings: RankerSettings): CandidatePool {
+export function gatherCandidates(input: RankInput, settings: Pick<RankerSettings, 'candidates'>): CandidatePool {
   const excluded = input.excluded ?? (() => false);
   const byKey = new Map<number, Candidate>();
   const add = (key: number, degree: number): Candidate | undefined => {
@@ -107,19 +107,24 @@ export function gatherCandidates(input: RankInput, settings: RankerSettings): Ca
   return { candidates: [...byKey.values()], knownCount: input.known.length };
 }
 
-/** The weight set a query uses: `warm` when it is known by any item, else `cold`. */
-export function weightsFor(pool: CandidatePool, settings: RankerSettings): WeightSet {
-  return pool.knownCount > 0 ? settings.warm : settings.cold;
+/** The weight set a query known by `knownCount` items uses: `warm` when it is known by any, else `cold`. */
+export function weightsFor(knownCount: number, settings: RankerSettings): WeightSet {
+  return knownCount > 0 ? settings.warm : settings.cold;
+}
+
+/** The popularity signal of an item of training degree `degree`: ln(1 + deg) / ln(1 + max deg), at most 1. */
+export function popularitySignal(degree: number, maxDegree: number): number {
+  return Math.min(1, Math.log1p(Math.max(0, degree)) / Math.log1p(Math.max(1, maxDegree)));
 }
 
 /** Keys whose cosine the caller must supply before ranking (none when the weights ignore the embedding). */
 export function missingCosines(pool: CandidatePool, settings: RankerSettings): number[] {
-  if (!(weightsFor(pool, settings).weights.embedding ?? 0)) return [];
+  if (!(weightsFor(pool.knownCount, settings).weights.embedding ?? 0)) return [];
   return pool.candidates.filter((c) => Number.isNaN(c.cosine)).map((c) => c.key);
 }
 
 /** The signals of every candidate, scaled as the weights expect: `[candidates × SIGNALS]` in {@link SIGNAL_ORDER}. */
-export function signalMatrix(pool: CandidatePool, settings: RankerSettings): Float32Array {
+export function signalMatrix(pool: CandidatePool, settings: Pick<RankerSettings, 'maxDegree'>): Float32Array {
   const { candidates, knownCount } = pool;
   let maxAa = 0;
   let maxKnn = 0;
@@ -130,14 +135,13 @@ export function signalMatrix(pool: CandidatePool, settings: RankerSettings): Flo
     maxAa = Math.max(maxAa, c.adamicAdar);
     maxKnn = Math.max(maxKnn, knn[i]);
   });
-  const popScale = 1 / Math.log1p(Math.max(1, settings.maxDegree));
   const out = new Float32Array(candidates.length * SIGNAL_ORDER.length);
   candidates.forEach((c, i) => {
     const at = i * SIGNAL_ORDER.length;
     out[at] = maxAa > 0 ? c.adamicAdar / maxAa : 0;
     out[at + 1] = maxKnn > 0 ? knn[i] / maxKnn : 0;
     out[at + 2] = Number.isNaN(c.cosine) ? 0 : c.cosine;
-    out[at + 3] = Math.min(1, Math.log1p(Math.max(0, c.degree)) * popScale);
+    out[at + 3] = popularitySignal(c.degree, settings.maxDegree);
   });
   return out;
 }
@@ -159,7 +163,7 @@ export function weightVector(set: WeightSet): Float64Array {
  * @throws GraphrecError `ranker/missing-cosine` when the weights use the embedding and a cosine is missing.
  */
 export function rankCandidates(pool: CandidatePool, settings: RankerSettings, cosineOf?: (key: number) => number): RankedItem[] {
-  const set = weightsFor(pool, settings);
+  const set = weightsFor(pool.knownCount, settings);
   const w = weightVector(set);
   if (w[2] !== 0) {
     for (const c of pool.candidates) {

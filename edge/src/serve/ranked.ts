@@ -1,6 +1,6 @@
 import { searchIvf } from '../../../artifacts/src/index/ivf.ts';
 import { packRef } from '../../../artifacts/src/index/similar-lists.ts';
-import { gatherCandidates, missingCosines, rankCandidates, type Proposal } from '../../../artifacts/src/ranker/rank.ts';
+import { gatherCandidates, missingCosines, rankCandidates, weightsFor, type Proposal } from '../../../artifacts/src/ranker/rank.ts';
 import type { Reason } from '../../../artifacts/src/ranker/schema.ts';
 import type { ServedVersion } from '../store/served-version.ts';
 
@@ -45,8 +45,7 @@ const refOf = (p: Place): number => packRef(p.shard, p.row);
 export async function rankAtEdge(v: ServedVersion, request: RankRequest): Promise<RankedPlace[]> {
   const settings = v.manifest.ranker!;
   const lists = await Promise.all(request.known.map((p) => v.graphList(p.shard, p.row)));
-  const warm = lists.length > 0;
-  const useEmbedding = (warm ? settings.warm : settings.cold).weights.embedding !== 0 && settings.candidates.embedding > 0;
+  const useEmbedding = weightsFor(lists.length, settings).weights.embedding !== 0 && settings.candidates.embedding > 0;
   const { index, quantization } = v.manifest;
   const hits = request.query && useEmbedding ? await searchIvf(request.query, index.centroids, (id) => v.shard(id), { k: settings.candidates.embedding, nprobe: index.nprobe, shortlist: quantization.shortlist }) : [];
   const hitRows = await Promise.all(hits.map((h) => v.rowBlock(h.shard, h.row)));

@@ -6,6 +6,7 @@ import type { ShardVectors } from '../../../artifacts/src/index/ivf.ts';
 import { assembleShard } from '../../../artifacts/src/index/shard.ts';
 import { RowBlock } from '../../../artifacts/src/index/shard-rows.ts';
 import { GraphLists } from '../../../artifacts/src/index/graph-lists.ts';
+import type { GraphList } from '../../../artifacts/src/ranker/rank.ts';
 import { SimilarLists } from '../../../artifacts/src/index/similar-lists.ts';
 import { catalogueShardOf, type ObjectKeys } from '../../../artifacts/src/manifest/keys.ts';
 import {
@@ -154,7 +155,7 @@ export class ServedVersion {
   }
 
   /** The co-purchase list of a shard's row (neighbours as `shard << 16 | row` references). */
-  async graphList(shard: number, row: number): Promise<ReturnType<GraphLists['list']>> {
+  async graphList(shard: number, row: number): Promise<GraphList> {
     const s = this.shardRef(shard);
     const ref = s.graph;
     if (!ref) throw new GraphrecError('artifact/missing', `shard ${shard} of version ${this.version} has no graph lists`);

@@ -53,9 +53,11 @@ export function servedGraph(input: ServedGraphInput, product: Int32Array, idOf: 
   };
 }
 
-/** Writes one graph-lists object per shard, rows in key order, neighbours as served references. */
-export async function writeGraphLists(outDir: string, graph: ServedGraph, shardKeys: readonly (readonly number[])[], blockRows: number): Promise<BlockedObjectRef[]> {
-  const refOf = refsOfKeys(shardKeys);
+/**
+ * Writes one graph-lists object per shard, rows in key order, neighbours as served references.
+ * @param refOf `[n]` each key's reference ({@link refsOfKeys}).
+ */
+export async function writeGraphLists(outDir: string, graph: ServedGraph, shardKeys: readonly (readonly number[])[], refOf: Uint32Array, blockRows: number): Promise<BlockedObjectRef[]> {
   const refs: BlockedObjectRef[] = [];
   for (const [s, keys] of shardKeys.entries()) {
     const { bytes, starts } = encodeGraphLists(

@@ -164,7 +164,8 @@ export async function writeVersion(stages: ExportStages, items: EmbeddedCatalogu
       ranker && ranked ? similarRanking(ranker, ranked, codes, dim, popularKeys) : undefined,
     ),
   );
-  const graphLists = ranked ? await stages.timed('graph', () => writeGraphLists(outDir, ranked, shardKeys, hnsw.blockRows)) : undefined;
+  const refs = refsOfKeys(shardKeys);
+  const graphLists = ranked ? await stages.timed('graph', () => writeGraphLists(outDir, ranked, shardKeys, refs, hnsw.blockRows)) : undefined;
   const shards: Shard[] = shardsWithoutLists.map((s, i) => ({ ...s, similar: similar.refs[i], ...(graphLists ? { graph: graphLists[i] } : {}) }));
   const shardOfCluster = new Int32Array(km.centroids.length / dim).fill(-1);
   for (const s of shards) shardOfCluster[s.centroid] = s.id;
@@ -185,7 +186,6 @@ export async function writeVersion(stages: ExportStages, items: EmbeddedCatalogu
         ...(state ? { state: state(product[key]) } : {}),
       }),
     }, options.catalogueItemsPerObject ?? 256, progress));
-  const refs = refsOfKeys(shardKeys);
   const popular = await writePopular(outDir, popularKeys.map((key) => ({ ...display(key), ref: refs[key] })));
 
   const centroids = shards.map((s) => Array.from(km.centroids.subarray(s.centroid * dim, (s.centroid + 1) * dim)));

@@ -15,7 +15,12 @@ export function productFeatures(products: readonly ProductTextFields[], vocabula
   return titleFeatures(products.map((p) => productText(p, settings)), vocabulary);
 }
 
-/** A catalogue's features as its vocabulary reads them: every text field the reader kept, or the titles alone. */
+/** A catalogue's products as text fields: every field the reader kept, or the titles alone (tables built without metadata). */
+export function catalogueText(products: { titles: readonly string[]; text?: readonly ProductTextFields[] }): readonly ProductTextFields[] {
+  return products.text ?? products.titles.map((title) => ({ title }));
+}
+
+/** A catalogue's features as its vocabulary reads them ({@link catalogueText}). */
 export function catalogueFeatures(products: { titles: readonly string[]; text?: readonly ProductTextFields[] }, vocabulary: Vocabulary): NodeFeatures {
-  return productFeatures(products.text ?? products.titles.map((title) => ({ title })), vocabulary);
+  return productFeatures(catalogueText(products), vocabulary);
 }

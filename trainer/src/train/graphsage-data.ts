@@ -6,7 +6,7 @@ import { csrFromSparseAdjacency, undirectedEdges, type Csr, type EdgeList } from
 import { gaeSplit, inductiveSplit, randomEdgeSplit, type GaeSplit, type InductiveSplit } from '../graph/splits.ts';
 import { normalisedRows, type NodeFeatures } from '../models/feature-rows.ts';
 import { fitProductVocabulary } from '../text/fit-vocabulary.ts';
-import { productFeatures } from '../text/product-features.ts';
+import { catalogueText, productFeatures } from '../text/product-features.ts';
 import { checkVocabulary, type VocabularyWarning } from '../text/vocabulary-check.ts';
 import type { Progress } from '../util/progress.ts';
 
@@ -19,7 +19,7 @@ export interface GraphData {
   ids: string[];
   titles: string[];
   /** Each product's text fields (McAuley metadata); absent for data with its own features (Cora). */
-  text?: ProductTextFields[];
+  text?: readonly ProductTextFields[];
   graph: Csr;
   features: NodeFeatures;
   vocabulary?: Vocabulary;
@@ -68,8 +68,8 @@ async function loadRaw(path: string, progress: Progress | undefined, strict: boo
     };
   }
   if (coPurchase) {
-    const { asins, titles, text } = coPurchase.products;
-    return { name: path.split('/').filter(Boolean).at(-1) ?? path, ids: asins, titles, text: text ?? titles.map((title) => ({ title })), graph: coPurchase.graph };
+    const { asins, titles } = coPurchase.products;
+    return { name: path.split('/').filter(Boolean).at(-1) ?? path, ids: asins, titles, text: catalogueText(coPurchase.products), graph: coPurchase.graph };
   }
   throw new GraphrecError('train/no-graph', `${path} has neither product metadata (a co-purchase graph) nor a .npz graph`);
 }
@@ -105,7 +105,7 @@ export async function prepareGraphData(
 }
 
 function withVocabulary(
-  products: ProductTextFields[],
+  products: readonly ProductTextFields[],
   settings: TextFields,
   isTraining: (v: number) => boolean,
 ): { features: NodeFeatures; vocabulary: Vocabulary; warnings: VocabularyWarning[] } {

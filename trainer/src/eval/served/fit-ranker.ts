@@ -35,12 +35,11 @@ export function worldOf(data: PreparedData, splits: StandardSplits, graph: Stand
 }
 
 function casesOf(world: ServedWorld, weights: GraphSageWeights, queries: Query[], relevant: Int32Array[], excluded: Int32Array[], candidates: RankerSettings['candidates'], seed: number): FitCase[] {
-  const settings = { candidates, maxDegree: world.maxDegree } as RankerSettings;
   const cases: FitCase[] = [];
   for (let start = 0; start < queries.length; start += BLOCK) {
     const end = Math.min(queries.length, start + BLOCK);
     const pools = servedPools(world, weights, queries.slice(start, end), candidates);
-    cases.push(...fitCases(pools, relevant.slice(start, end), excluded.slice(start, end), settings, seed + start));
+    cases.push(...fitCases(pools, relevant.slice(start, end), excluded.slice(start, end), world, seed + start));
   }
   return cases;
 }

@@ -31,7 +31,7 @@ const ROUNDS = 3;
  * Turns served pools into fit cases, dropping each query's excluded items.
  * @param relevant per query, the relevant item ids; `excluded` per query, ids that are not candidates.
  */
-export function fitCases(pools: readonly ServedQuery[], relevant: readonly Int32Array[], excluded: readonly Int32Array[], settings: RankerSettings, seed: number): FitCase[] {
+export function fitCases(pools: readonly ServedQuery[], relevant: readonly Int32Array[], excluded: readonly Int32Array[], settings: Pick<RankerSettings, 'maxDegree'>, seed: number): FitCase[] {
   const rng = new Rng(seed);
   const S = SIGNAL_ORDER.length;
   return pools.map(({ pool }, q) => {

@@ -32,8 +32,6 @@ export function servedPools(world: ServedWorld, weights: GraphSageWeights, queri
   const vectors = new Float32Array(queries.length * dim);
   queries.forEach((q, i) => vectors.set(queryVector(world, weights, q), i * dim));
   const nearest = nearestByCosine(world, vectors, queries.map((q) => q.node), candidates.embedding);
-  // gatherCandidates reads only `candidates`; the rest of the settings do not matter here.
-  const settings = { candidates } as RankerSettings;
   return queries.map((q, i) => {
     const self = q.node;
     const allowed = world.allowed;
@@ -45,7 +43,7 @@ export function servedPools(world: ServedWorld, weights: GraphSageWeights, queri
         popular: world.popular,
         excluded: (key) => key === self || (allowed !== undefined && allowed[key] !== 1),
       },
-      settings,
+      { candidates },
     );
     const vector = vectors.subarray(i * dim, (i + 1) * dim);
     for (const c of pool.candidates) if (Number.isNaN(c.cosine)) c.cosine = cosineTo(world, vector, c.key);

@@ -1,5 +1,5 @@
 import type { GraphSageWeights } from '../../../../artifacts/src/forward/graphsage.ts';
-import { rankCandidates } from '../../../../artifacts/src/ranker/rank.ts';
+import { popularitySignal, rankCandidates } from '../../../../artifacts/src/ranker/rank.ts';
 import type { RankerSettings } from '../../../../artifacts/src/ranker/schema.ts';
 import { checkOut } from '../baselines/shape.ts';
 import type { Scorer } from '../types.ts';
@@ -17,8 +17,7 @@ const DIRECT = 4;
  */
 export function servedScorer(name: string, world: ServedWorld, weights: GraphSageWeights, settings: RankerSettings): Scorer {
   const n = world.numItems;
-  const popScale = 1 / Math.log1p(Math.max(1, world.maxDegree));
-  const below = Float32Array.from(world.degrees, (d) => -3 + Math.log1p(d) * popScale);
+  const below = Float32Array.from(world.degrees, (d) => -3 + popularitySignal(d, world.maxDegree));
   return {
     name,
     scoreBlock(queries, out) {
