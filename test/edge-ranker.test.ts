@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedGraph } from '../artifacts/src/forward/graphsage.ts';
 import { gatherCandidates, rankCandidates, type RankedItem } from '../artifacts/src/ranker/rank.ts';
 import { RankerSchema, type RankerSettings } from '../artifacts/src/ranker/schema.ts';
+import { cosineToCodes } from '../artifacts/src/vectors/maxabs.ts';
 import type { Manifest } from '../artifacts/src/manifest/schema.ts';
 import { neighbors } from '../trainer/src/graph/csr.ts';
 import { catalogueFeatures } from '../trainer/src/text/product-features.ts';
 import { servedPools } from '../trainer/src/eval/served/pools.ts';
-import { cosineTo, nearestByCosine, servedWorld, type ServedWorld } from '../trainer/src/eval/served/world.ts';
+import { nearestByCosine, servedWorld, type ServedWorld } from '../trainer/src/eval/served/world.ts';
 import { generateSynthetic } from '../trainer/src/synth/generate.ts';
 import { exportAndPublish, trainFixture, type TrainedFixture } from './helpers/edge-fixture.ts';
 import { fixtureFolder } from './helpers/fixtures.ts';
@@ -86,7 +87,7 @@ describe('the served ranker in workerd agrees with the evaluator', () => {
     const nodes = [0, 7, 42, 311].filter((v) => neighbors(graph, v).length > 0);
     for (const v of nodes) {
       const [q] = servedPools(world, fx.weights, [{ node: v, features: { indices: new Int32Array(0), weights: new Float32Array(0) }, knownNeighbors: neighbors(graph, v) }], settings.candidates);
-      const expected = asServed(rankCandidates(q!.pool, settings), new Set([v]), 10);
+      const expected = asServed(rankCandidates(q!.pool, settings, q!.cosineOf), new Set([v]), 10);
       const r = await fetch(`${worker.url}/v1/items/${products.asins[v]}/similar?k=10`);
       const body = (await r.json()) as { items: Served[] };
       expectSameRanking(body.items, expected);
@@ -100,7 +101,7 @@ describe('the served ranker in workerd agrees with the evaluator', () => {
       for (const given of [[], Array.from(neighbors(graph, v)).slice(0, 2)]) {
         const features = fx.vocabulary.transform(products.titles[v]!);
         const [q] = servedPools(world, fx.weights, [{ node: -1, features, knownNeighbors: Int32Array.from(given) }], settings.candidates);
-        const expected = asServed(rankCandidates(q!.pool, settings), new Set(given), 10);
+        const expected = asServed(rankCandidates(q!.pool, settings, q!.cosineOf), new Set(given), 10);
         const r = await post('/v1/items/embed', { title: products.titles[v], neighbors: given.map((u) => products.asins[u]), k: 10 });
         expect(r.status).toBe(200);
         expectSameRanking(r.items, expected);
@@ -119,7 +120,7 @@ describe('the served ranker in workerd agrees with the evaluator', () => {
     const [embedding] = nearestByCosine(world, mean, [-1], settings.candidates.embedding);
     const excluded = new Set(history);
     const pool = gatherCandidates({ known: history.map((h) => world.lists[h]!), embedding: embedding!, popular: world.popular }, settings);
-    const expected = asServed(rankCandidates(pool, settings, (k) => cosineTo(world, mean, k)), excluded, 10).map((s) => ({ ...s, reason: s.reason === 'graph' ? 'bought-together' : s.reason }));
+    const expected = asServed(rankCandidates(pool, settings, (k) => cosineToCodes(mean, world.units, k * world.dim)), excluded, 10).map((s) => ({ ...s, reason: s.reason === 'graph' ? 'bought-together' : s.reason }));
     const r = await post('/v1/recommend', { history: history.map((h) => products.asins[h]), k: 10 });
     expect(r.status).toBe(200);
     expectSameRanking(r.items, expected);

@@ -2,6 +2,7 @@ import { searchIvf } from '../../../artifacts/src/index/ivf.ts';
 import { packRef } from '../../../artifacts/src/index/similar-lists.ts';
 import { gatherCandidates, missingCosines, rankCandidates, weightsFor, type Proposal } from '../../../artifacts/src/ranker/rank.ts';
 import type { Reason } from '../../../artifacts/src/ranker/schema.ts';
+import { cosineToCodes } from '../../../artifacts/src/vectors/maxabs.ts';
 import type { ServedVersion } from '../store/served-version.ts';
 
 /** A served item's place: its shard and row. */
@@ -56,14 +57,8 @@ export async function rankAtEdge(v: ServedVersion, request: RankRequest): Promis
   const query = request.query;
   const missing = query ? missingCosines(pool, settings) : [];
   const vectors = await Promise.all(missing.map((ref) => v.vector({ id: `ref ${ref}`, shard: ref >>> 16, row: ref & 0xffff })));
-  missing.forEach((ref, i) => cosines.set(ref, dot(query!, vectors[i])));
+  missing.forEach((ref, i) => cosines.set(ref, cosineToCodes(query!, vectors[i])));
   // Without a query embedding every cosine is 0: the weights' other signals rank alone.
   const ranked = rankCandidates(pool, settings, (ref) => cosines.get(ref) ?? 0);
   return ranked.filter((r) => !request.exclude.has(r.key)).slice(0, request.k).map((r) => ({ shard: r.key >>> 16, row: r.key & 0xffff, score: r.score, reason: r.reason === 'graph' ? request.graphReason : r.reason }));
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let j = 0; j < a.length; j++) s += a[j] * b[j];
-  return s;
 }

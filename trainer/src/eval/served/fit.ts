@@ -28,13 +28,15 @@ export const WEIGHT_GRID = [0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10] as const;
 const ROUNDS = 3;
 
 /**
- * Turns served pools into fit cases, dropping each query's excluded items.
+ * Turns served pools into fit cases, dropping each query's excluded items;
+ * every candidate's cosine is filled first, so any weights can be tried.
  * @param relevant per query, the relevant item ids; `excluded` per query, ids that are not candidates.
  */
 export function fitCases(pools: readonly ServedQuery[], relevant: readonly Int32Array[], excluded: readonly Int32Array[], settings: Pick<RankerSettings, 'maxDegree'>, seed: number): FitCase[] {
   const rng = new Rng(seed);
   const S = SIGNAL_ORDER.length;
-  return pools.map(({ pool }, q) => {
+  return pools.map(({ pool, cosineOf }, q) => {
+    for (const c of pool.candidates) if (Number.isNaN(c.cosine)) c.cosine = cosineOf(c.key);
     const ex = new Set(excluded[q]);
     const rel = new Set(relevant[q]);
     const kept = pool.candidates.map((c, i) => [c, i] as const).filter(([c]) => !ex.has(c.key));

@@ -2,12 +2,15 @@ import { embedNewProduct, type GraphSageWeights } from '../../../../artifacts/sr
 import { gatherCandidates, type CandidatePool } from '../../../../artifacts/src/ranker/rank.ts';
 import type { RankerSettings } from '../../../../artifacts/src/ranker/schema.ts';
 import type { Query } from '../types.ts';
-import { cosineTo, nearestByCosine, type ServedWorld } from './world.ts';
+import { cosineToCodes } from '../../../../artifacts/src/vectors/maxabs.ts';
+import { nearestByCosine, type ServedWorld } from './world.ts';
 
-/** One query as the served ranker sees it: its candidates (every cosine filled) and its vector. */
+/** One query as the served ranker sees it: its candidates, its vector, and the cosine of any item to it. */
 export interface ServedQuery {
   pool: CandidatePool;
   vector: Float32Array;
+  /** Cosine of the query to item `key`'s served code, as export and the Worker compute it. */
+  cosineOf(key: number): number;
 }
 
 /**
@@ -25,7 +28,8 @@ function queryVector(world: ServedWorld, weights: GraphSageWeights, q: Query): F
  * the known neighbours' lists, a known product's own list (bought together),
  * the embedding's nearest items and the popular list. Only the query itself
  * is excluded here; a protocol's other exclusions are the ranking engine's.
- * Every candidate's cosine is filled, so any weights can rank the pools.
+ * Only the embedding's proposals carry a cosine; the ranker asks `cosineOf`
+ * for the others when its weights use the embedding.
  */
 export function servedPools(world: ServedWorld, weights: GraphSageWeights, queries: readonly Query[], candidates: RankerSettings['candidates']): ServedQuery[] {
   const { dim } = world;
@@ -46,7 +50,6 @@ export function servedPools(world: ServedWorld, weights: GraphSageWeights, queri
       { candidates },
     );
     const vector = vectors.subarray(i * dim, (i + 1) * dim);
-    for (const c of pool.candidates) if (Number.isNaN(c.cosine)) c.cosine = cosineTo(world, vector, c.key);
-    return { pool, vector };
+    return { pool, vector, cosineOf: (key) => cosineToCodes(vector, world.units, key * dim) };
   });
 }

@@ -23,11 +23,11 @@ export function servedScorer(name: string, world: ServedWorld, weights: GraphSag
     scoreBlock(queries, out) {
       checkOut(name, queries, out, n);
       const pools = servedPools(world, weights, queries, settings.candidates);
-      pools.forEach(({ pool }, q) => {
+      pools.forEach(({ pool, cosineOf }, q) => {
         const row = out.subarray(q * n, (q + 1) * n);
         row.set(below);
         // Known co-purchases lead the served list (the ranker's order); ties keep the engine's seeded tie-break.
-        for (const item of rankCandidates(pool, settings)) row[item.key] = item.score + (item.reason === 'bought-together' ? DIRECT : 0);
+        for (const item of rankCandidates(pool, settings, cosineOf)) row[item.key] = item.score + (item.reason === 'bought-together' ? DIRECT : 0);
       });
     },
   };

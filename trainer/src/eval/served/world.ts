@@ -80,14 +80,6 @@ export function servedWorld(graph: Csr, emb: GraphEmbeddings, weights: GraphSage
   };
 }
 
-/** Cosine of a unit query vector to item `key`'s served vector. */
-export function cosineTo(world: ServedWorld, query: Float32Array, key: number): number {
-  const { units, dim } = world;
-  let dot = 0;
-  for (let j = 0, a = key * dim; j < dim; j++) dot += query[j] * units[a + j];
-  return dot;
-}
-
 /**
  * The `count` nearest allowed items of each query vector by cosine (the query's own node excluded):
  * what the edge's embedding search proposes (exact here; the edge's IVF search reaches recall@10 ≥ 0.98 of it).
