@@ -2,9 +2,8 @@ import { GraphrecError } from '../../../artifacts/src/errors.ts';
 import { embedNewProduct, type NeighborState } from '../../../artifacts/src/forward/graphsage.ts';
 import { decodeNeighborState } from '../../../artifacts/src/forward/weights-codec.ts';
 import { searchIvf } from '../../../artifacts/src/index/ivf.ts';
-import type { Neighbour } from '../../../artifacts/src/index/similar-lists.ts';
-import { packRef } from '../../../artifacts/src/index/similar-lists.ts';
-import type { CatalogueEntry, ItemDisplay } from '../../../artifacts/src/manifest/schema.ts';
+import { packRef, type Neighbour } from '../../../artifacts/src/index/similar-lists.ts';
+import type { CatalogueEntry, ItemDisplay, PopularList } from '../../../artifacts/src/manifest/schema.ts';
 import type { Reason } from '../../../artifacts/src/ranker/schema.ts';
 import type { ProductTextFields } from '../../../artifacts/src/text/product-text.ts';
 import type { ServedVersion } from '../store/served-version.ts';
@@ -61,7 +60,7 @@ export class Recommender {
     if (items.length >= request.k) return items;
     const shown = new Set(items.map((i) => i.id));
     const popular = (await this.v.popular()).filter((p) => !shown.has(p.id) && !(p.ref !== undefined && request.exclude.has(p.ref)));
-    return [...items, ...popular.slice(0, request.k - items.length).map(({ ref: _, ...p }) => ({ ...p, score: 0, reason: 'popular' as const }))];
+    return [...items, ...popular.slice(0, request.k - items.length).map(asPopular)];
   }
 
   /** Starts reading the row blocks an item's first neighbours are in (named by its catalogue entry). */
@@ -77,7 +76,7 @@ export class Recommender {
 
   async popular(k: number, exclude: ReadonlySet<string> = new Set()): Promise<Recommendation> {
     const items = (await this.v.popular()).filter((p) => !exclude.has(p.id)).slice(0, k);
-    return { items: items.map(({ ref: _, ...p }) => ({ ...p, score: 0, reason: 'popular' as const })), fallback: 'popular' };
+    return { items: items.map(asPopular), fallback: 'popular' };
   }
 
   /**
@@ -145,6 +144,9 @@ export class Recommender {
 
 /** Histories up to this long have their items' near rows read beside the search (bounded extra reads). */
 const NEAR_ROWS_HISTORY = 2;
+
+/** A popular-list row as a served item (its `ref` is internal to the ranker). */
+const asPopular = ({ ref: _, ...p }: PopularList['items'][number]): ServedItem => ({ ...p, score: 0, reason: 'popular' });
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 

@@ -153,19 +153,20 @@ export async function writeVersion(stages: ExportStages, items: EmbeddedCatalogu
   const popularKeys = Array.from({ length: n }, (_, k) => k)
     .sort((a, b) => popularity[b] - popularity[a] || a - b)
     .slice(0, popularCount);
-  const ranked = items.ranking ? servedGraph(items.ranking.graph, product, items.idOf, items.ranking.settings.candidates.neighbours) : undefined;
-  const ranker = items.ranking && ranked ? { ...items.ranking.settings, maxDegree: ranked.maxDegree } : undefined;
+  const graph = items.ranking ? servedGraph(items.ranking.graph, product, items.idOf, items.ranking.settings.candidates.neighbours) : undefined;
+  // The popularity signal is scaled by the served graph's own largest degree.
+  const ranker = items.ranking && graph ? { ...items.ranking.settings, maxDegree: graph.maxDegree } : undefined;
   const similar = await stages.timed('similar', () =>
     writeSimilarLists(
       outDir,
       { z, codes, dim, shardKeys },
       { depth, connectivity: hnsw.connectivity, expansionAdd: 64, expansionSearch: Math.max(96, 2 * depth), threads: hnsw.threads, recallQueries: options.recallQueries ?? 1000, seed: options.seed ?? 1, blockRows: hnsw.blockRows },
       progress,
-      ranker && ranked ? similarRanking(ranker, ranked, codes, dim, popularKeys) : undefined,
+      ranker && graph ? similarRanking(ranker, graph, codes, dim, popularKeys) : undefined,
     ),
   );
   const refs = refsOfKeys(shardKeys);
-  const graphLists = ranked ? await stages.timed('graph', () => writeGraphLists(outDir, ranked, shardKeys, refs, hnsw.blockRows)) : undefined;
+  const graphLists = graph ? await stages.timed('graph', () => writeGraphLists(outDir, graph, shardKeys, refs, hnsw.blockRows)) : undefined;
   const shards: Shard[] = shardsWithoutLists.map((s, i) => ({ ...s, similar: similar.refs[i], ...(graphLists ? { graph: graphLists[i] } : {}) }));
   const shardOfCluster = new Int32Array(km.centroids.length / dim).fill(-1);
   for (const s of shards) shardOfCluster[s.centroid] = s.id;
