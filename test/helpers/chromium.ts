@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Everything a page said on its console, and what it threw without catching. */
 export interface PageLog {
@@ -43,4 +43,29 @@ export async function serveProductImages(page: Page, broken: ReadonlySet<string>
       body: `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><rect width="300" height="300" fill="${colour}"/><circle cx="150" cy="150" r="80" fill="#fff" opacity=".5"/></svg>`,
     });
   });
+}
+
+/** Fresh pages of one browser, each in its own context (own HTTP cache), closed together. */
+export interface PageOpener {
+  /** A page that answers product images (`broken` ones fail) and records its console. */
+  open(broken?: ReadonlySet<string>): Promise<{ page: Page; log: PageLog }>;
+  closeAll(): Promise<void>;
+}
+
+/** @param browser the browser to open pages in, read when a page is opened (it may start after this is made). */
+export function pageOpener(browser: () => Browser): PageOpener {
+  const contexts: BrowserContext[] = [];
+  return {
+    async open(broken) {
+      const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      const log = watchPage(page);
+      await serveProductImages(page, broken);
+      return { page, log };
+    },
+    async closeAll() {
+      for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+    },
+  };
 }
