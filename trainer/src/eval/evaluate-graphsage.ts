@@ -1,6 +1,6 @@
 import { embedGraph, embedNewProduct, type GraphEmbeddings, type GraphSageWeights } from '../../../artifacts/src/forward/graphsage.ts';
 import { degree, hasEdge, type Csr, type EdgeList } from '../graph/csr.ts';
-import type { PreparedData } from '../train/graphsage-data.ts';
+import type { PreparedData, StandardSplits } from '../train/graphsage-data.ts';
 import { silentProgress, type Progress } from '../util/progress.ts';
 import { Rng } from '../util/rng.ts';
 import { adamicAdarScorer, commonNeighborsScorer, itemKnnScorer, popularityScorer, randomScorer, tfidfScorer } from './baselines.ts';
@@ -9,7 +9,7 @@ import { linkPrediction } from './link-prediction.ts';
 import { coldStartTask, heldOutEdgeTask, nodeQuery, studyProtocolTask, type NodeRankingTask } from './protocols.ts';
 import { popularityPriorScorer, tunePopularityWeight } from './popularity-prior.ts';
 import { pairedAgainstBaselines } from './paired.ts';
-import { fitServedRankers, worldOf, type ServedRankers } from './served/fit-ranker.ts';
+import { fitServedRankers, servableItems, worldOf, type ServedRankers } from './served/fit-ranker.ts';
 import { servedScorer } from './served/scorer.ts';
 import type { ServedWorld } from './served/world.ts';
 import { evaluateRanking } from './ranking.ts';
@@ -45,15 +45,10 @@ function popularityAwareScorer(base: Scorer, view: TrainingView, beta: number): 
   return popularityPriorScorer(base, degreesOf(view.graph), beta, 'graphsage+popularity');
 }
 
-/** Picks β by validation HR@10 on the fitting graph (validation edges removed), with embeddings computed on that graph. */
-async function tuneGraphSagePopularity(data: PreparedData, weights: GraphSageWeights, seed: number): Promise<{ beta: number; valHr10: number }> {
-  if (data.splits.kind !== 'standard') return { beta: 0, valHr10: Number.NaN };
-  const { fit, val, inductive } = data.splits;
-  const emb = embedGraph(weights, fit, data.features);
-  const candidates = new Uint8Array(fit.numNodes);
-  for (let v = 0; v < candidates.length; v++) candidates[v] = inductive.isHeldOut[v] ? 0 : 1;
-  const task = heldOutEdgeTask(fit, val, data.features, candidates);
-  return tunePopularityWeight(task, graphSageScorer(weights, emb), degreesOf(fit), seed);
+/** Picks β by validation HR@10 on the fitting graph (validation edges removed), with `fitEmb`, the embeddings over that graph. */
+async function tuneGraphSagePopularity(data: PreparedData, splits: StandardSplits, weights: GraphSageWeights, fitEmb: GraphEmbeddings, seed: number): Promise<{ beta: number; valHr10: number }> {
+  const task = heldOutEdgeTask(splits.fit, splits.val, data.features, servableItems(splits));
+  return tunePopularityWeight(task, graphSageScorer(weights, fitEmb), degreesOf(splits.fit), seed);
 }
 
 function methods(view: TrainingView, weights: GraphSageWeights, emb: GraphEmbeddings, seed: number, beta: number): Scorer[] {
@@ -143,7 +138,9 @@ export async function evaluateGraphSage(data: PreparedData, weights: GraphSageWe
   const trainGraph = splits.train;
   const emb = embedGraph(weights, trainGraph, data.features);
   const view: TrainingView = { graph: trainGraph, features: { ...data.features } };
-  const tuned = await tuneGraphSagePopularity(data, weights, seed);
+  // Validation (the popularity prior's β, the served ranker's weights) uses the fitting graph's embeddings, computed once.
+  const fitEmb = splits.kind === 'standard' ? embedGraph(weights, splits.fit, data.features) : undefined;
+  const tuned = splits.kind === 'standard' && fitEmb ? await tuneGraphSagePopularity(data, splits, weights, fitEmb, seed) : { beta: 0, valHr10: Number.NaN };
   const scorers = methods(view, weights, emb, seed, tuned.beta);
   const queryOf = (u: number): Query => nodeQuery(trainGraph, data.features, u);
   const protocols: ProtocolResult[] = [];
@@ -162,11 +159,11 @@ export async function evaluateGraphSage(data: PreparedData, weights: GraphSageWe
     protocols.push(await linkPredictionProtocol('gae', 'GAE protocol: 85/5/10 edge split, AUC/AP against an equal number of sampled non-edges', splits.testPos, splits.testNeg));
     return { protocols, samples, embeddings: emb, popularityWeight: tuned };
   }
-  const candidates = new Uint8Array(trainGraph.numNodes);
-  for (let v = 0; v < candidates.length; v++) candidates[v] = splits.inductive.isHeldOut[v] ? 0 : 1;
-  const rankers = fitServedRankers(data, splits, weights, { seed, progress });
+  const candidates = servableItems(splits);
+  // The standard splits always have it (computed above); the GAE protocol returned before this.
+  const rankers = fitServedRankers(data, splits, weights, fitEmb!, { seed, progress });
   // The served rows rank in the world export would write for this split's model: the training graph's lists and codes.
-  const world = worldOf(data, splits, trainGraph, weights, rankers.served.candidates);
+  const world = worldOf(data, splits, trainGraph, emb, weights, rankers.served.candidates);
   const ranked = [...scorers, ...servedScorers(world, weights, rankers)];
   try {
     protocols.push(await rankAll('held-out edges (honest: the query’s training neighbours are excluded)', 'held-out-edges', heldOutEdgeTask(trainGraph, splits.test, data.features, candidates), ranked, data, seed, samples, progress));

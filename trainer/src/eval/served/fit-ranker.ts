@@ -1,4 +1,4 @@
-import { embedGraph, type GraphSageWeights } from '../../../../artifacts/src/forward/graphsage.ts';
+import type { GraphEmbeddings, GraphSageWeights } from '../../../../artifacts/src/forward/graphsage.ts';
 import { DEFAULT_CANDIDATES, SIGNALS, type RankerSettings, type Signal } from '../../../../artifacts/src/ranker/schema.ts';
 import { neighbors } from '../../graph/csr.ts';
 import type { PreparedData, StandardSplits } from '../../train/graphsage-data.ts';
@@ -28,9 +28,8 @@ export function servableItems(splits: StandardSplits): Uint8Array {
   return allowed;
 }
 
-/** The world the served rows rank in: `graph`'s lists and the embeddings over it. */
-export function worldOf(data: PreparedData, splits: StandardSplits, graph: StandardSplits['train'], weights: GraphSageWeights, candidates: RankerSettings['candidates']): ServedWorld {
-  const emb = embedGraph(weights, graph, data.features);
+/** The world the served rows rank in: `graph`'s lists and `emb`, the embeddings over it. */
+export function worldOf(data: PreparedData, splits: StandardSplits, graph: StandardSplits['train'], emb: GraphEmbeddings, weights: GraphSageWeights, candidates: RankerSettings['candidates']): ServedWorld {
   return servedWorld(graph, emb, weights, data.ids, { neighbourCap: candidates.neighbours, popularCount: candidates.popular, allowed: servableItems(splits) });
 }
 
@@ -46,17 +45,17 @@ function casesOf(world: ServedWorld, weights: GraphSageWeights, queries: Query[]
 
 /**
  * Fits the served ranker on validation edges only: the model's embeddings
- * over the fitting graph (validation edges removed), each validation endpoint
+ * over the fitting graph (validation edges removed; `fitEmb`), each validation endpoint
  * ranked for its validation partners with its fitting neighbours excluded.
  * The `warm` weights rank known products; the `cold` weights rank the same
  * queries known by their title alone (the inductive embedding), as a new
  * product is. The ablation is fitted the same way with no embedding signal
  * and no embedding candidates.
  */
-export function fitServedRankers(data: PreparedData, splits: StandardSplits, weights: GraphSageWeights, options: { seed: number; progress?: Progress }): ServedRankers {
+export function fitServedRankers(data: PreparedData, splits: StandardSplits, weights: GraphSageWeights, fitEmb: GraphEmbeddings, options: { seed: number; progress?: Progress }): ServedRankers {
   const progress = options.progress ?? silentProgress;
   const candidates = DEFAULT_CANDIDATES;
-  const world = worldOf(data, splits, splits.fit, weights, candidates);
+  const world = worldOf(data, splits, splits.fit, fitEmb, weights, candidates);
   try {
     const task = heldOutEdgeTask(splits.fit, splits.val, data.features, servableItems(splits));
     const pick = new Rng(options.seed + 31).shuffle(Int32Array.from(task.queries, (_, i) => i)).subarray(0, MAX_FIT_QUERIES).sort();
